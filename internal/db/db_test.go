@@ -1,0 +1,78 @@
+package db_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/db/dbtest"
+)
+
+func TestListDeferredJoinPagesAndCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := dbtest.FixedClock(d, "2026-01-02T03:04:05Z")
+		err := d.Update(ctx, func(tx *db.Tx) error {
+			if !tx.Now.Equal(now) {
+				t.Errorf("tx.Now = %v, want %v", tx.Now, now)
+			}
+			for i := 0; i < 25; i++ {
+				kanaal := "zaken"
+				if i%2 == 1 {
+					kanaal = "documenten"
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO outbox (kanaal, hoofd_object, resource, resource_url, actie, aanmaakdatum, kenmerken)
+					VALUES ($1, 'h', 'r', 'u', 'create', $2, '{}')`, kanaal, tx.Now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w db.Where
+		w.And("kanaal = ?", "zaken")
+		w.And("actie IN (?, ?)", "create", "update")
+		p1, err := db.List(ctx, d, "outbox", &w, "id DESC", 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p1.Count != 13 || len(p1.IDs) != 10 || p1.IDs[0] != 25 || p1.IDs[9] != 7 {
+			t.Fatalf("page 1 = %+v", p1)
+		}
+		p2, err := db.List(ctx, d, "outbox", &w, "id DESC", 2, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p2.Count != 13 || len(p2.IDs) != 3 || p2.IDs[2] != 1 {
+			t.Fatalf("page 2 = %+v", p2)
+		}
+		var none db.Where
+		none.In("kanaal", nil)
+		p, err := db.List(ctx, d, "outbox", &none, "id", 1, 10)
+		if err != nil || p.Count != 0 || len(p.IDs) != 0 {
+			t.Fatalf("empty IN = %+v, %v", p, err)
+		}
+	})
+}
+
+func TestUpdateRollsBackOnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.Update(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO jwt_secret (client_id, secret, created_at) VALUES ('a', $1, $2)`, []byte("x"), tx.Now); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO jwt_secret (client_id, secret, created_at) VALUES ('a', $1, $2)`, []byte("y"), tx.Now)
+			return err
+		})
+		if err == nil {
+			t.Fatal("duplicate key: want error")
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT count(*) FROM jwt_secret`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("rows after rollback = %d, %v", n, err)
+		}
+	})
+}

@@ -1,0 +1,110 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Where collects the conditions of a list query. Conditions are written with ? for their
+// arguments; Where numbers them $1, $2, ... in the order they were added, so a resource
+// can add filters in any order without counting placeholders.
+type Where struct {
+	conds []string
+	Args  []any
+}
+
+// And adds one condition with its arguments.
+func (w *Where) And(cond string, args ...any) {
+	var b strings.Builder
+	i := 0
+	for _, r := range cond {
+		if r == '?' && i < len(args) {
+			w.Args = append(w.Args, args[i])
+			b.WriteString("$" + strconv.Itoa(len(w.Args)))
+			i++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if i != len(args) {
+		panic(fmt.Sprintf("db.Where.And(%q): %d placeholders, %d args", cond, i, len(args)))
+	}
+	w.conds = append(w.conds, "("+b.String()+")")
+}
+
+// In adds "col IN (...)"; an empty list matches nothing.
+func (w *Where) In(col string, vals []any) {
+	if len(vals) == 0 {
+		w.conds = append(w.conds, "(1=0)")
+		return
+	}
+	w.And(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
+}
+
+// SQL is the WHERE clause, or "" when there are no conditions.
+func (w *Where) SQL() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Page is one page of ids of a list query and the exact total.
+type Page struct {
+	IDs   []int64
+	Count int
+}
+
+// List pages through table with a deferred join: the page's ids are selected first using
+// only the filter and order columns (index-only where an index serves them), and the caller
+// then loads just those rows. count is computed with the same filter. orderBy must end with
+// a unique column (usually id) so that pages are stable.
+func List(ctx context.Context, q Querier, table string, w *Where, orderBy string, page, size int) (Page, error) {
+	var p Page
+	where := w.SQL()
+	if err := q.QueryRow(ctx, "SELECT count(*) FROM "+table+where, w.Args...).Scan(&p.Count); err != nil {
+		return p, fmt.Errorf("count %s: %w", table, err)
+	}
+	offset := (page - 1) * size
+	if p.Count == 0 || offset >= p.Count {
+		return p, nil
+	}
+	n := len(w.Args)
+	query := fmt.Sprintf("SELECT id FROM %s%s ORDER BY %s LIMIT $%d OFFSET $%d", table, where, orderBy, n+1, n+2)
+	rows, err := q.Query(ctx, query, append(w.Args[:n:n], size, offset)...)
+	if err != nil {
+		return p, fmt.Errorf("list %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return p, err
+		}
+		p.IDs = append(p.IDs, id)
+	}
+	return p, rows.Err()
+}
+
+// Placeholders returns "$from,$from+1,..." for n arguments.
+func Placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("$" + strconv.Itoa(from+i))
+	}
+	return b.String()
+}
+
+// Int64s converts ids to query arguments.
+func Int64s(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
