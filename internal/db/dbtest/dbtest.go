@@ -31,9 +31,22 @@ func MustOpenSQLite(tb testing.TB) *db.DB {
 	return d
 }
 
-// MustOpenPostgres returns a fresh migrated PostgreSQL database: a new schema on the server
-// of MEENT_TEST_DATABASE_URL, dropped when the test ends. It skips when the variable is unset.
+// MustOpenPostgres returns a fresh migrated PostgreSQL database (see PostgresURL). It skips
+// when MEENT_TEST_DATABASE_URL is unset.
 func MustOpenPostgres(tb testing.TB) *db.DB {
+	tb.Helper()
+	d, err := db.Open(context.Background(), PostgresURL(tb), "")
+	if err != nil {
+		tb.Fatalf("open postgres schema: %v", err)
+	}
+	tb.Cleanup(func() { d.Close() })
+	return d
+}
+
+// PostgresURL creates a new, empty schema on the server of MEENT_TEST_DATABASE_URL and
+// returns a URL whose connections use it; the schema is dropped when the test ends. It skips
+// when the variable is unset.
+func PostgresURL(tb testing.TB) string {
 	tb.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
@@ -55,18 +68,14 @@ func MustOpenPostgres(tb testing.TB) *db.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	d, err := db.Open(context.Background(), u.String(), "")
-	if err != nil {
-		tb.Fatalf("open postgres schema: %v", err)
-	}
+	// Registered before the users' cleanups run (LIFO), so the schema is dropped last.
 	tb.Cleanup(func() {
-		d.Close()
 		if a, err := sql.Open("pgx", base); err == nil {
 			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
 			a.Close()
 		}
 	})
-	return d
+	return u.String()
 }
 
 // Each runs f once per available dialect, as a subtest named after it.

@@ -1,0 +1,246 @@
+// Package app wires Meent together: it opens the database, builds the shared services of the
+// ZGW kit, mounts every register that is switched on, and runs the HTTP server.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/meent/meent/internal/autorisaties"
+	"github.com/meent/meent/internal/catalogi"
+	"github.com/meent/meent/internal/config"
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/oas"
+	"github.com/meent/meent/internal/referentielijsten"
+	"github.com/meent/meent/internal/spec"
+	"github.com/meent/meent/internal/zgw"
+)
+
+// App is a running Meent.
+type App struct {
+	Config  config.Config
+	DB      *db.DB
+	Log     *slog.Logger
+	Secrets *zgw.SecretStore
+	Auth    *autorisaties.Register
+	Handler http.Handler
+
+	listener net.Listener
+	server   *http.Server
+	done     chan error
+}
+
+// New opens the database and builds the handler; it does not listen yet. The listener is
+// taken first so that a ":0" address gets its real port into the public URL.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	if err := cfg.Finish(); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	a.listener = ln
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	key, err := secretKey(cfg)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	secrets, err := zgw.NewSecretStore(d, key)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: d, Log: log, Secrets: secrets}
+	mux := http.NewServeMux()
+	if err := a.mount(mux); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if cfg.Applicaties != "" {
+		if err := a.Auth.SeedFile(ctx, cfg.Applicaties, secrets); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("applicaties %s: %w", cfg.Applicaties, err)
+		}
+	}
+	a.Handler = logRequests(log, mux)
+	return a, nil
+}
+
+// mount builds one zgw.API per register and lets the register add its routes.
+func (a *App) mount(mux *http.ServeMux) error {
+	cfg := a.Config
+	allow := append([]string(nil), cfg.AllowFetch...)
+	if cfg.ReferentielijstenURL != "" {
+		allow = append(allow, cfg.ReferentielijstenURL+"/")
+	}
+	refs := zgw.NewResolver(cfg.PublicURL, mux, allow)
+	a.Auth = autorisaties.NewRegister(a.DB)
+	auth := zgw.NewAuthenticator(a.Secrets, a.Auth, cfg.JWTLeeway)
+	newAPI := func(name, component string) (*zgw.API, error) {
+		raw, _ := spec.JSON(name)
+		doc, err := oas.Compile(raw)
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", name, err)
+		}
+		y, _ := spec.YAML(name)
+		api := &zgw.API{
+			Name: name, Component: component, Root: spec.Mount(name), Version: spec.Version(name),
+			PublicURL: cfg.PublicURL, Auth: auth, Secrets: a.Secrets, Refs: refs, DB: a.DB,
+			Log: a.Log, Spec: doc, SpecYAML: y, SpecJSON: raw,
+		}
+		api.Mount(mux)
+		return api, nil
+	}
+	selectielijst := cfg.PublicURL + spec.Mount("referentielijsten")
+	if cfg.ReferentielijstenURL != "" {
+		selectielijst = cfg.ReferentielijstenURL
+	}
+	registers := []struct {
+		name, component string
+		mount           func(*zgw.API)
+	}{
+		{"autorisaties", "ac", a.Auth.Mount},
+		{"referentielijsten", "", referentielijsten.Mount},
+		{"catalogi", "ztc", func(api *zgw.API) { catalogi.Mount(api, selectielijst) }},
+	}
+	for _, r := range registers {
+		if !cfg.Serves(r.name) {
+			continue
+		}
+		api, err := newAPI(r.name, r.component)
+		if err != nil {
+			return err
+		}
+		r.mount(api)
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	return nil
+}
+
+// secretKey is the configured key, or else one kept in the data dir (created on first start).
+// Several nodes on one PostgreSQL must share --secret-key.
+func secretKey(cfg config.Config) ([]byte, error) {
+	if cfg.SecretKey != "" {
+		return []byte(cfg.SecretKey), nil
+	}
+	if cfg.Postgres() {
+		return nil, errors.New("with PostgreSQL, set --secret-key (MEENT_SECRET_KEY): every node needs the same key to read the stored JWT secrets")
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write secret key: %w", err)
+	}
+	return []byte(hex.EncodeToString(k)), nil
+}
+
+// URL is the public base URL.
+func (a *App) URL() string { return a.Config.PublicURL }
+
+// Start serves in the background until Close.
+func (a *App) Start() {
+	a.server = &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	a.done = make(chan error, 1)
+	go func() { a.done <- a.server.Serve(a.listener) }()
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully: in-flight requests get up to
+// 20 seconds to finish.
+func (a *App) Run(ctx context.Context) error {
+	a.Start()
+	a.Log.Info("meent listening", "addr", a.listener.Addr().String(), "public_url", a.Config.PublicURL, "database", string(a.DB.Dialect))
+	select {
+	case err := <-a.done:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	return a.Close()
+}
+
+// Close stops the server (gracefully) and closes the database.
+func (a *App) Close() error {
+	var err error
+	if a.server != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err = a.server.Shutdown(sctx)
+	} else if a.listener != nil {
+		a.listener.Close()
+	}
+	return errors.Join(err, a.DB.Close())
+}
+
+// logRequests logs one line per request; no headers, so tokens never reach the log.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(s int) {
+	w.status = s
+	w.ResponseWriter.WriteHeader(s)
+}

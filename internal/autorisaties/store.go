@@ -1,0 +1,394 @@
+// Package autorisaties is the Autorisaties API 1.0.0 (AC): which applicatie may do what. It
+// is also the source of every other register's authorisation: Register.Grants answers, for a
+// JWT client id, the autorisaties that zgw turns into scope checks and SQL predicates.
+package autorisaties
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
+)
+
+// Applicatie is the stored applicatie, fields as the API names them.
+type Applicatie struct {
+	ID                    int64         `json:"-"`
+	UUID                  string        `json:"-"`
+	ClientIDs             []string      `json:"clientIds"`
+	Label                 string        `json:"label"`
+	HeeftAlleAutorisaties bool          `json:"heeftAlleAutorisaties"`
+	Autorisaties          []Autorisatie `json:"autorisaties"`
+}
+
+// Autorisatie is one grant; Zaaktype, Informatieobjecttype and Besluittype are the type URL
+// of a zrc, drc or brc autorisatie.
+type Autorisatie struct {
+	Component                      string   `json:"component"`
+	Scopes                         []string `json:"scopes"`
+	Zaaktype                       string   `json:"zaaktype,omitempty"`
+	Informatieobjecttype           string   `json:"informatieobjecttype,omitempty"`
+	Besluittype                    string   `json:"besluittype,omitempty"`
+	MaxVertrouwelijkheidaanduiding string   `json:"maxVertrouwelijkheidaanduiding,omitempty"`
+}
+
+// typeURL is the one type field that applies to the component.
+func (a Autorisatie) typeURL() string {
+	switch a.Component {
+	case "zrc":
+		return a.Zaaktype
+	case "drc":
+		return a.Informatieobjecttype
+	case "brc":
+		return a.Besluittype
+	}
+	return ""
+}
+
+func (a *Autorisatie) setTypeURL(u string) {
+	switch a.Component {
+	case "zrc":
+		a.Zaaktype = u
+	case "drc":
+		a.Informatieobjecttype = u
+	case "brc":
+		a.Besluittype = u
+	}
+}
+
+// Register is the Autorisaties register.
+type Register struct {
+	db  *db.DB
+	api *zgw.API
+	// grants caches Grants per client id. Writes in this process clear it at once; other
+	// nodes on the same PostgreSQL see a change within grantsTTL.
+	mu     sync.Mutex
+	grants map[string]cachedGrants
+}
+
+type cachedGrants struct {
+	g       *zgw.Grants
+	expires time.Time
+}
+
+const grantsTTL = 5 * time.Second
+
+// NewRegister returns the register over d; Mount adds its API.
+func NewRegister(d *db.DB) *Register {
+	return &Register{db: d, grants: map[string]cachedGrants{}}
+}
+
+func (r *Register) forget() {
+	r.mu.Lock()
+	r.grants = map[string]cachedGrants{}
+	r.mu.Unlock()
+}
+
+// Grants returns what clientID may do, or nil when no applicatie has that client id.
+func (r *Register) Grants(ctx context.Context, clientID string) (*zgw.Grants, error) {
+	now := time.Now()
+	r.mu.Lock()
+	c, ok := r.grants[clientID]
+	r.mu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.g, nil
+	}
+	app, err := r.byClientID(ctx, r.db, clientID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	var g *zgw.Grants
+	if app != nil {
+		g = &zgw.Grants{Label: app.Label, All: app.HeeftAlleAutorisaties}
+		if r.api != nil {
+			g.ApplicatieURL = r.api.URL("applicaties", app.UUID)
+		}
+		for _, a := range app.Autorisaties {
+			g.Autorisaties = append(g.Autorisaties, zgw.Autorisatie{Component: a.Component, Scopes: a.Scopes, Type: a.typeURL(), MaxVertrouwelijkheid: a.MaxVertrouwelijkheidaanduiding})
+		}
+	}
+	r.mu.Lock()
+	r.grants[clientID] = cachedGrants{g: g, expires: now.Add(grantsTTL)}
+	r.mu.Unlock()
+	return g, nil
+}
+
+func (r *Register) byClientID(ctx context.Context, q db.Querier, clientID string) (*Applicatie, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT applicatie_id FROM applicatie_client WHERE client_id = $1`, clientID).Scan(&id)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := load(ctx, q, []int64{id})
+	if err != nil || len(apps) == 0 {
+		return nil, err
+	}
+	return apps[0], nil
+}
+
+// load reads the applicaties with these ids, in the order given, in three queries.
+func load(ctx context.Context, q db.Querier, ids []int64) ([]*Applicatie, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byID := make(map[int64]*Applicatie, len(ids))
+	in := db.Placeholders(1, len(ids))
+	args := db.Int64s(ids)
+	rows, err := q.Query(ctx, `SELECT id, uuid, label, heeft_alle_autorisaties FROM applicatie WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		a := &Applicatie{ClientIDs: []string{}, Autorisaties: []Autorisatie{}}
+		if err := rows.Scan(&a.ID, &a.UUID, &a.Label, &a.HeeftAlleAutorisaties); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[a.ID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT applicatie_id, client_id FROM applicatie_client WHERE applicatie_id IN (`+in+`) ORDER BY applicatie_id, position`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[id].ClientIDs = append(byID[id].ClientIDs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT applicatie_id, component, scopes, type_url, max_vertrouwelijkheidaanduiding
+		FROM autorisatie WHERE applicatie_id IN (`+in+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a Autorisatie
+		var scopes, typeURL string
+		if err := rows.Scan(&id, &a.Component, &scopes, &typeURL, &a.MaxVertrouwelijkheidaanduiding); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(scopes), &a.Scopes); err != nil {
+			return nil, fmt.Errorf("autorisatie scopes: %w", err)
+		}
+		a.setTypeURL(typeURL)
+		byID[id].Autorisaties = append(byID[id].Autorisaties, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*Applicatie, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// save inserts (a.ID == 0) or replaces an applicatie with its client ids and autorisaties.
+// A client id already owned by another applicatie violates the primary key (ac-001); callers
+// check first to answer with a field error.
+func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
+	if a.ID == 0 {
+		if a.UUID == "" {
+			a.UUID = zgw.NewUUID()
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO applicatie (uuid, label, heeft_alle_autorisaties) VALUES ($1, $2, $3) RETURNING id`,
+			a.UUID, a.Label, a.HeeftAlleAutorisaties).Scan(&a.ID)
+		if err != nil {
+			return fmt.Errorf("insert applicatie: %w", err)
+		}
+	} else {
+		if _, err := tx.Exec(ctx, `UPDATE applicatie SET label = $1, heeft_alle_autorisaties = $2 WHERE id = $3`,
+			a.Label, a.HeeftAlleAutorisaties, a.ID); err != nil {
+			return fmt.Errorf("update applicatie: %w", err)
+		}
+		for _, t := range []string{"applicatie_client", "autorisatie"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+t+` WHERE applicatie_id = $1`, a.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for i, c := range a.ClientIDs {
+		if _, err := tx.Exec(ctx, `INSERT INTO applicatie_client (client_id, applicatie_id, position) VALUES ($1, $2, $3)`, c, a.ID, i); err != nil {
+			return fmt.Errorf("insert client id: %w", err)
+		}
+	}
+	for _, au := range a.Autorisaties {
+		scopes, err := json.Marshal(au.Scopes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO autorisatie (applicatie_id, component, scopes, type_url, max_vertrouwelijkheidaanduiding)
+			VALUES ($1, $2, $3, $4, $5)`, a.ID, au.Component, string(scopes), au.typeURL(), au.MaxVertrouwelijkheidaanduiding); err != nil {
+			return fmt.Errorf("insert autorisatie: %w", err)
+		}
+	}
+	return nil
+}
+
+// Seed is one applicatie in the --applicaties file: the API's applicatie fields plus the JWT
+// secret of its client ids.
+type Seed struct {
+	ClientIDs             []string      `json:"clientIds"`
+	Secret                string        `json:"secret"`
+	Label                 string        `json:"label"`
+	HeeftAlleAutorisaties bool          `json:"heeftAlleAutorisaties"`
+	Autorisaties          []Autorisatie `json:"autorisaties"`
+}
+
+// SeedFile applies the applicaties of a JSON or YAML file (a list, or {"applicaties": [...]}).
+func (r *Register) SeedFile(ctx context.Context, path string, secrets *zgw.SecretStore) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc any
+	if err := yaml.Unmarshal(raw, &doc); err != nil { // YAML is a superset of JSON
+		return fmt.Errorf("parse: %w", err)
+	}
+	if m, ok := doc.(map[string]any); ok {
+		doc = m["applicaties"]
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("parse: %w", err)
+	}
+	var seeds []Seed
+	if err := json.Unmarshal(b, &seeds); err != nil {
+		return fmt.Errorf("parse: want a list of applicaties: %w", err)
+	}
+	return r.Seed(ctx, seeds, secrets)
+}
+
+// Seed creates or updates applicaties so that they are exactly as given, matched by client
+// id, and registers their secrets. Running it again with the same input changes nothing, so
+// it can run at every start (configuration as code).
+func (r *Register) Seed(ctx context.Context, seeds []Seed, secrets *zgw.SecretStore) error {
+	for i, s := range seeds {
+		if len(s.ClientIDs) == 0 {
+			return fmt.Errorf("applicatie %d: clientIds is empty", i)
+		}
+		if err := seedRule(s); err != nil {
+			return fmt.Errorf("applicatie %s: %w", s.ClientIDs[0], err)
+		}
+		err := r.db.Update(ctx, func(tx *db.Tx) error {
+			var owners []int64
+			for _, c := range s.ClientIDs {
+				var id int64
+				err := tx.QueryRow(ctx, `SELECT applicatie_id FROM applicatie_client WHERE client_id = $1`, c).Scan(&id)
+				if err == nil && !containsID(owners, id) {
+					owners = append(owners, id)
+				} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			}
+			if len(owners) > 1 {
+				return fmt.Errorf("client ids %v belong to %d different applicaties (ac-001)", s.ClientIDs, len(owners))
+			}
+			want := &Applicatie{ClientIDs: s.ClientIDs, Label: s.Label, HeeftAlleAutorisaties: s.HeeftAlleAutorisaties, Autorisaties: s.Autorisaties}
+			if want.Autorisaties == nil {
+				want.Autorisaties = []Autorisatie{}
+			}
+			actie := "create"
+			if len(owners) == 1 {
+				cur, err := load(ctx, tx, owners)
+				if err != nil {
+					return err
+				}
+				want.ID, want.UUID = cur[0].ID, cur[0].UUID
+				if sameApplicatie(cur[0], want) {
+					return r.seedSecrets(ctx, tx, s, secrets)
+				}
+				actie = "update"
+			}
+			if err := save(ctx, tx, want); err != nil {
+				return err
+			}
+			if err := r.notify(ctx, tx, want, actie); err != nil {
+				return err
+			}
+			return r.seedSecrets(ctx, tx, s, secrets)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	r.forget()
+	return nil
+}
+
+func (r *Register) seedSecrets(ctx context.Context, tx *db.Tx, s Seed, secrets *zgw.SecretStore) error {
+	if s.Secret == "" {
+		return nil
+	}
+	for _, c := range s.ClientIDs {
+		same, err := secrets.Same(ctx, c, s.Secret)
+		if err != nil {
+			return err
+		}
+		if !same {
+			if err := secrets.Set(ctx, tx, c, s.Secret); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// seedRule applies ac-002 to seeded applicaties, which do not pass through the API.
+func seedRule(s Seed) error {
+	if s.HeeftAlleAutorisaties && len(s.Autorisaties) > 0 {
+		return errors.New("heeftAlleAutorisaties together with autorisaties (ac-002)")
+	}
+	if !s.HeeftAlleAutorisaties && len(s.Autorisaties) == 0 {
+		return errors.New("no autorisaties and not heeftAlleAutorisaties (ac-002)")
+	}
+	return nil
+}
+
+func sameApplicatie(a, b *Applicatie) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// notify announces a change on kanaal autorisaties (autorisaties.md §4); the applicatie has no
+// kenmerken.
+func (r *Register) notify(ctx context.Context, tx *db.Tx, a *Applicatie, actie string) error {
+	if r.api == nil {
+		return nil
+	}
+	u := r.api.URL("applicaties", a.UUID)
+	return zgw.Notify(ctx, tx, zgw.Notificatie{Kanaal: "autorisaties", HoofdObject: u, Resource: "applicatie", ResourceURL: u, Actie: actie})
+}

@@ -1,0 +1,3 @@
+package catalogi
+
+func (r *register) mountResultaattype() {}

@@ -1,0 +1,197 @@
+package bundler
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// patchList runs in order on every API after the external refs are resolved;
+// each patch decides itself whether it applies and records what it changed.
+var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
+	patchServers,
+	patchConsumer,
+	patchBesluittypeZaaktypen,
+	patchJWTSecret,
+	patchEmptyObject,
+}
+
+// patchServers makes the one server the mount path, so that routing a
+// request path of Meent through the spec finds the operation.
+func patchServers(b *bundle, api API, doc *yaml.Node) error {
+	servers := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
+		{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("url"), str(api.Mount)}},
+	}}
+	old := get(doc, "servers")
+	set(doc, "servers", servers)
+	from := "none"
+	if old != nil {
+		var urls []string
+		for _, s := range old.Content {
+			if u := get(s, "url"); u != nil {
+				urls = append(urls, "`"+u.Value+"`")
+			}
+		}
+		from = fmt.Sprint(urls)
+	}
+	b.patch(api, "/servers", fmt.Sprintf("servers %s replaced by one relative server `%s`", from, api.Mount),
+		"Meent mounts the API at the Open Zaak layout; a relative server makes the spec valid for any host.")
+	return nil
+}
+
+// patchConsumer: autorisaties.md §2 — the reference implementation, Open Zaak
+// and the client libraries use a single Applicatie; the OAS says array.
+func patchConsumer(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "autorisaties" {
+		return nil
+	}
+	media := dig(doc, "paths", "/applicaties/consumer", "get", "responses", "200", "content", "application/json")
+	if media == nil || get(media, "schema") == nil {
+		return fmt.Errorf("GET /applicaties/consumer has no 200 application/json schema")
+	}
+	if dig(media, "schema", "type") == nil {
+		return nil // already fixed upstream
+	}
+	set(media, "schema", fromYAML(`$ref: '#/components/schemas/Applicatie'`))
+	b.patch(api, "/paths/~1applicaties~1consumer/get/responses/200/content/application~1json/schema",
+		"array of `Applicatie` -> one `Applicatie`",
+		"The reference implementation, Open Zaak and the client libraries (vng-api-common, zgw-consumers) return and expect the object (standard/autorisaties.md §2).")
+	return nil
+}
+
+// patchBesluittypeZaaktypen: known issue ztc-issue-001. Catalogi 1.3.1 lists
+// zaaktypen in the besluittype request bodies as readOnly (or not at all), so
+// a client cannot set the relation that the resource exposes; 1.3.2 fixes it.
+func patchBesluittypeZaaktypen(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "catalogi" {
+		return nil
+	}
+	for _, name := range []string{"BesluitTypeCreate", "BesluitTypeUpdate"} {
+		props := dig(doc, "components", "schemas", name, "properties")
+		if props == nil {
+			return fmt.Errorf("schema %s has no properties", name)
+		}
+		loc := "/components/schemas/" + name + "/properties/zaaktypen"
+		p := get(props, "zaaktypen")
+		switch {
+		case p == nil:
+			set(props, "zaaktypen", fromYAML(`
+type: array
+items:
+  type: string
+  format: uri
+description: ZAAKTYPE met ZAAKen die relevant kunnen zijn voor dit BESLUITTYPE
+title: zaaktypen
+uniqueItems: true
+`))
+			b.patch(api, loc, "optional `zaaktypen` (array of zaaktype URLs) added",
+				"Known issue ztc-issue-001: zaaktypen is missing from the besluittype request body.")
+		case del(p, "readOnly"):
+			b.patch(api, loc+"/readOnly", "`readOnly: true` removed, so `zaaktypen` (optional) is accepted in the request",
+				"Known issue ztc-issue-001: zaaktypen cannot be set on a besluittype in 1.3.0/1.3.1; a validator rejects readOnly properties in requests.")
+		}
+	}
+	return nil
+}
+
+// jwtSecretPath is a Meent extension with the request of the VNG API test
+// platform (and the reference implementations): it registers the secret of a
+// JWT client id. Marked x-meent so the standard surface stays recognisable.
+const jwtSecretPath = `
+post:
+  operationId: jwtsecret_create
+  summary: Registreer het JWT-secret van een client (Meent-extensie).
+  description: >-
+    Legt het gedeelde geheim vast waarmee de JWT's van een client (claim
+    client_id) worden ondertekend, zoals het VNG API-testplatform dat doet.
+    Geen onderdeel van de standaard.
+  x-meent: true
+  tags:
+  - jwtsecret
+  security:
+  - JWT-Claims: []
+  requestBody:
+    required: true
+    content:
+      application/json:
+        schema:
+          type: object
+          required:
+          - identifier
+          - secret
+          properties:
+            identifier:
+              type: string
+              minLength: 1
+              description: Client ID (claim client_id van de JWT).
+            secret:
+              type: string
+              minLength: 1
+              writeOnly: true
+              description: Het gedeelde geheim (HS256).
+  responses:
+    '201':
+      description: Created
+      content:
+        application/json:
+          schema:
+            type: object
+            required:
+            - identifier
+            properties:
+              identifier:
+                type: string
+                description: Client ID (claim client_id van de JWT).
+    '400':
+      description: Bad request
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/ValidatieFout'
+    '401':
+      description: Unauthorized
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Fout'
+    '403':
+      description: Forbidden
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Fout'
+`
+
+func patchJWTSecret(b *bundle, api API, doc *yaml.Node) error {
+	if !api.JWT {
+		return nil
+	}
+	paths := get(doc, "paths")
+	if get(paths, "/jwtsecret") != nil {
+		return fmt.Errorf("/jwtsecret already defined")
+	}
+	for _, s := range []string{"Fout", "ValidatieFout"} {
+		if dig(doc, "components", "schemas", s) == nil {
+			return fmt.Errorf("schema %s missing, needed by /jwtsecret", s)
+		}
+	}
+	set(paths, "/jwtsecret", fromYAML(jwtSecretPath))
+	b.patch(api, "/paths/~1jwtsecret", "extension operation `POST /jwtsecret` (`jwtsecret_create`, `x-meent: true`) added",
+		"Meent registers JWT client secrets the way the VNG API test platform does; marked as an extension.")
+	return nil
+}
+
+// patchEmptyObject: the expand schemas offer oneOf [XExpanded, EmptyObject]
+// for a relation that may be null, but EmptyObject ("Leeg object") allows
+// any object, so a correctly expanded object matches both branches and fails
+// oneOf. maxProperties: 0 says what the description says.
+func patchEmptyObject(b *bundle, api API, doc *yaml.Node) error {
+	s := dig(doc, "components", "schemas", "EmptyObject")
+	if s == nil || get(s, "maxProperties") != nil {
+		return nil
+	}
+	set(s, "maxProperties", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"})
+	b.patch(api, "/components/schemas/EmptyObject/maxProperties", "`maxProperties: 0` added",
+		"EmptyObject (\"Leeg object\") accepted every object, so an expanded object matched both branches of `oneOf: [...Expanded, EmptyObject]` and no expand response could be valid.")
+	return nil
+}
