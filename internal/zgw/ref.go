@@ -80,12 +80,12 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 		if err != nil {
 			return nil, errBadURL
 		}
-		w := &bufferWriter{header: http.Header{}, status: http.StatusOK}
+		w := NewResponseBuffer()
 		r.Local.ServeHTTP(w, req)
-		if w.status != http.StatusOK {
+		if w.Status != http.StatusOK {
 			return nil, errBadURL
 		}
-		return w.buf.Bytes(), nil
+		return w.Body.Bytes(), nil
 	}
 	now := time.Now()
 	r.mu.Lock()
@@ -146,21 +146,28 @@ func (r *Resolver) Resource(ctx context.Context, field, u string, dst any, mustH
 	return nil
 }
 
-// bufferWriter collects an in-process response.
-type bufferWriter struct {
+// ResponseBuffer collects a response to an in-process request (URL references, seeding).
+type ResponseBuffer struct {
 	header http.Header
-	status int
-	buf    bytes.Buffer
+	Status int
+	Body   bytes.Buffer
 	wrote  bool
 }
 
-func (w *bufferWriter) Header() http.Header { return w.header }
-func (w *bufferWriter) WriteHeader(s int) {
+// NewResponseBuffer returns an empty buffer; the status is 200 until written.
+func NewResponseBuffer() *ResponseBuffer {
+	return &ResponseBuffer{header: http.Header{}, Status: http.StatusOK}
+}
+
+func (w *ResponseBuffer) Header() http.Header { return w.header }
+
+func (w *ResponseBuffer) WriteHeader(s int) {
 	if !w.wrote {
-		w.status, w.wrote = s, true
+		w.Status, w.wrote = s, true
 	}
 }
-func (w *bufferWriter) Write(b []byte) (int, error) {
+
+func (w *ResponseBuffer) Write(b []byte) (int, error) {
 	w.wrote = true
-	return w.buf.Write(b)
+	return w.Body.Write(b)
 }
