@@ -93,4 +93,3 @@ func FixedClock(d *db.DB, ts string) time.Time {
 	d.Clock = func() time.Time { return t }
 	return t
 }
-
