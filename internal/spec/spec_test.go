@@ -99,7 +99,8 @@ func TestBundledFilesLoadAndValidate(t *testing.T) {
 	}
 }
 
-// Every $ref is local and points at something that exists.
+// Every $ref and discriminator mapping is local and points at something
+// that exists.
 func TestNoRemoteRefs(t *testing.T) {
 	for _, api := range spec.APIs() {
 		data, _ := spec.JSON(api)
@@ -124,6 +125,13 @@ func eachRef(v any, fn func(string)) {
 	case map[string]any:
 		if r, ok := v["$ref"].(string); ok {
 			fn(r)
+		}
+		if d, ok := v["discriminator"].(map[string]any); ok {
+			if m, ok := d["mapping"].(map[string]any); ok {
+				for _, r := range m {
+					fn(r.(string))
+				}
+			}
 		}
 		for _, c := range v {
 			eachRef(c, fn)
@@ -167,6 +175,22 @@ func TestBesluittypeZaaktypenWritable(t *testing.T) {
 			if p == nil || p.Value.ReadOnly || p.Value.Type.Is("array") == false {
 				t.Errorf("%s %s: zaaktypen not a writable array", path, op.OperationID)
 			}
+		}
+	}
+}
+
+func TestStatusCreateAnswersStatus(t *testing.T) {
+	op := spectest.Load(t, "zaken").Paths.Value("/statussen").Post
+	if got := op.Responses.Status(201).Value.Content.Get("application/json").Schema.Ref; got != "#/components/schemas/Status" {
+		t.Errorf("POST /statussen 201 schema = %q, want Status", got)
+	}
+}
+
+func TestEmptyObjectIsEmpty(t *testing.T) {
+	for _, api := range []string{"zaken", "besluiten"} {
+		s := spectest.Load(t, api).Components.Schemas["EmptyObject"]
+		if s == nil || s.Value.MaxProps == nil || *s.Value.MaxProps != 0 {
+			t.Errorf("%s: EmptyObject allows properties", api)
 		}
 	}
 }

@@ -39,6 +39,14 @@ func NoValidation(req *http.Request) *http.Request {
 	return req.WithContext(context.WithValue(req.Context(), modeKey{}, noValidation))
 }
 
+type reportKey struct{}
+
+// ReportTo makes the client report the mismatches of req to tb instead of
+// the testing.TB it was made with: for a client shared by several tests.
+func ReportTo(req *http.Request, tb testing.TB) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), reportKey{}, tb))
+}
+
 // Client returns an HTTP client that validates every request and response
 // against the specs of apis (all bundled APIs when none are given); the API of
 // a request is chosen by its path's mount prefix. Mismatches are reported with
@@ -87,6 +95,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if m == noValidation {
 		return t.base.RoundTrip(req)
 	}
+	tb := t.tb
+	if r, ok := req.Context().Value(reportKey{}).(testing.TB); ok {
+		tb = r
+	}
 	where := req.Method + " " + req.URL.RequestURI()
 
 	// Buffer the body: it is read once by the validator and once by base.
@@ -102,10 +114,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := req.Clone(req.Context())
 	setBody(out, body)
 
-	in, ok := t.route(req, body, where)
+	in, ok := t.route(tb, req, body, where)
 	if ok && m != badInput {
 		if err := openapi3filter.ValidateRequest(in.Request.Context(), in); err != nil {
-			t.tb.Errorf("spectest: %s: request does not match the spec: %v", where, err)
+			tb.Errorf("spectest: %s: request does not match the spec: %v", where, err)
 		}
 	}
 
@@ -128,7 +140,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rin.SetBodyBytes(data)
 	if err := openapi3filter.ValidateResponse(in.Request.Context(), rin); err != nil {
-		t.tb.Errorf("spectest: %s -> %d: response does not match the spec: %v", where, resp.StatusCode, err)
+		tb.Errorf("spectest: %s -> %d: response does not match the spec: %v", where, resp.StatusCode, err)
 	}
 	return resp, nil
 }
@@ -136,16 +148,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // route finds the operation of req. The router sees only the path and query:
 // the spec's server is the relative mount path, and a test server listens on
 // some 127.0.0.1:port.
-func (t *transport) route(req *http.Request, body []byte, where string) (*openapi3filter.RequestValidationInput, bool) {
+func (t *transport) route(tb testing.TB, req *http.Request, body []byte, where string) (*openapi3filter.RequestValidationInput, bool) {
 	api := t.apiFor(req.URL.Path)
 	if api == "" {
-		t.tb.Errorf("spectest: %s: path is in none of the specs %s (use spectest.NoValidation for routes outside the specs)",
+		tb.Errorf("spectest: %s: path is in none of the specs %s (use spectest.NoValidation for routes outside the specs)",
 			where, strings.Join(t.apis, ", "))
 		return nil, false
 	}
 	l := get(api)
 	if l.err != nil {
-		t.tb.Errorf("%v", l.err)
+		tb.Errorf("%v", l.err)
 		return nil, false
 	}
 	vreq := req.Clone(req.Context())
@@ -154,7 +166,7 @@ func (t *transport) route(req *http.Request, body []byte, where string) (*openap
 	setBody(vreq, body)
 	route, params, err := l.router.FindRoute(vreq)
 	if err != nil {
-		t.tb.Errorf("spectest: %s: no operation in the %s spec: %v (use spectest.NoValidation for routes outside the specs)", where, api, err)
+		tb.Errorf("spectest: %s: no operation in the %s spec: %v (use spectest.NoValidation for routes outside the specs)", where, api, err)
 		return nil, false
 	}
 	return &openapi3filter.RequestValidationInput{

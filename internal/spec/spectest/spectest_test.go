@@ -1,6 +1,7 @@
 package spectest
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/meent/meent/internal/spec"
 )
@@ -182,6 +185,20 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+func TestReportTo(t *testing.T) {
+	srv, _ := server(t, reply{200, "application/json", `{}`})
+	made, other := &recorder{TB: t}, &recorder{TB: t}
+	req, _ := http.NewRequest("GET", srv.URL+catalogusPath, nil)
+	resp, err := Client(made).Do(ReportTo(req, other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if made.reported() != "" || other.reported() == "" {
+		t.Errorf("reported to the client's TB: %q; to ReportTo's: %q", made.reported(), other.reported())
+	}
+}
+
 func TestPathsOutsideTheSpec(t *testing.T) {
 	for _, path := range []string{"/healthz", "/catalogi/api/v1/nope", "/zaken/api/v1/zaken"} {
 		rec, _ := do(t, reply{200, "text/plain", "ok"}, "GET", path, "", nil)
@@ -250,6 +267,75 @@ func TestOperationsRouteToThemselves(t *testing.T) {
 			if route.Operation.OperationID != op.OperationID {
 				t.Errorf("%s %s routes to %s, want %s", op.Method, path, route.Operation.OperationID, op.OperationID)
 			}
+		}
+	}
+}
+
+// A request that follows the spec, with a Content-Type parameter the ZGW
+// enum [application/json] leaves out (OAS 3.0: such a header parameter is
+// ignored), passes; so does the 201 that answers it.
+func TestClientPassesCorrectRequest(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Location", "http://127.0.0.1"+catalogusPath)
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, goodCatalogus)
+	}))
+	defer srv.Close()
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8"} {
+		rec := &recorder{TB: t}
+		req, _ := http.NewRequest("POST", srv.URL+"/catalogi/api/v1/catalogussen",
+			strings.NewReader(`{"domein": "ABC", "rsin": "002220647", "contactpersoonBeheerNaam": "Beheer"}`))
+		req.Header.Set("Content-Type", ct)
+		resp, err := Client(rec).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if msg := rec.reported(); msg != "" {
+			t.Errorf("Content-Type %s: %s", ct, msg)
+		}
+	}
+}
+
+func decode(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// GeoJSONGeometry's discriminator has no mapping; the implied one must be
+// used, or a LineString (also a valid MultiPoint) matches two branches.
+func TestGeoJSONDiscriminator(t *testing.T) {
+	for _, api := range []string{"zaken", "objecten"} {
+		s := Load(t, api).Components.Schemas["GeoJSONGeometry"].Value
+		for g, valid := range map[string]bool{
+			`{"type": "Point", "coordinates": [5.1, 52.1]}`:                                    true,
+			`{"type": "LineString", "coordinates": [[5, 52], [5.1, 52]]}`:                      true,
+			`{"type": "Polygon", "coordinates": [[[5, 52], [5.1, 52], [5.1, 52.1], [5, 52]]]}`: true,
+			`{"type": "Point", "coordinates": [[5, 52]]}`:                                      false,
+			`{"type": "Circle", "coordinates": [5, 52]}`:                                       false,
+		} {
+			if err := s.VisitJSON(decode(t, g), openapi3.VisitAsResponse()); (err == nil) != valid {
+				t.Errorf("%s: %s: valid=%v, error %v", api, g, valid, err)
+			}
+		}
+	}
+}
+
+// An expanded status matches StatusExpanded only, not also EmptyObject.
+func TestExpandOneOf(t *testing.T) {
+	s := Load(t, "zaken").Components.Schemas["ZaakEmbedded"].Value.Properties["status"].Value
+	status := `{"url": "http://x/zaken/api/v1/statussen/7c0e6595-fcf1-4a0b-8b3a-0b7d2e4c3a11",
+		"uuid": "7c0e6595-fcf1-4a0b-8b3a-0b7d2e4c3a11", "zaak": "http://x/z/1", "statustype": "http://x/st/1",
+		"datumStatusGezet": "2020-01-01T00:00:00Z", "statustoelichting": "", "indicatieLaatstGezetteStatus": true,
+		"gezetdoor": "", "zaakinformatieobjecten": []}`
+	for v, valid := range map[string]bool{status: true, `{}`: true, `{"url": "http://x"}`: false} {
+		if err := s.VisitJSON(decode(t, v), openapi3.VisitAsResponse()); (err == nil) != valid {
+			t.Errorf("%.40s...: valid=%v, error %v", v, valid, err)
 		}
 	}
 }

@@ -24,6 +24,12 @@ components:
         s: {$ref: '#/components/schemas/Shared'}
         l: {$ref: '#/components/schemas/ListOfA'}
         self: {$ref: '#/components/schemas/ZaakType'}
+        p: {$ref: '#/components/schemas/Poly'}
+    Poly:
+      type: object
+      discriminator: {propertyName: k, mapping: {a: '#/components/schemas/PolyA', b: PolyB}}
+    PolyA: {type: object, properties: {k: {type: string}}}
+    PolyB: {type: object, properties: {k: {type: string}, a: {$ref: '#/components/schemas/A'}}}
     A: {type: string, enum: [x]}
     Shared: {type: string, maxLength: 5}
     ListOfA: {type: array, items: {$ref: '#/components/schemas/A'}}
@@ -76,7 +82,7 @@ func TestResolveExternalRefs(t *testing.T) {
 	// ZaakType keeps its name; catalogi's A differs from zaken's A, and so
 	// does ListOfA (same text, but its A is another A); Shared is the same
 	// schema and is not copied; Unused is not referred to.
-	want := []string{"ZaakEmbedded", "A", "Shared", "ListOfA", "CatalogiA", "CatalogiListOfA", "ZaakType"}
+	want := []string{"ZaakEmbedded", "A", "Shared", "ListOfA", "CatalogiA", "CatalogiListOfA", "Poly", "PolyA", "PolyB", "ZaakType"}
 	if diff := cmp.Diff(want, schemaNames(doc)); diff != "" {
 		t.Errorf("schemas (-want +got):\n%s", diff)
 	}
@@ -92,10 +98,16 @@ func TestResolveExternalRefs(t *testing.T) {
 		{[]string{"ZaakType", "properties", "self"}, s + "ZaakType"},
 		{[]string{"CatalogiListOfA", "items"}, s + "CatalogiA"},
 		{[]string{"ListOfA", "items"}, s + "A"},
+		{[]string{"PolyB", "properties", "a"}, s + "CatalogiA"},
 	} {
 		if got := refAt(t, doc, append([]string{"components", "schemas"}, c.keys...)...); got != c.want {
 			t.Errorf("%v: $ref %q, want %q", c.keys, got, c.want)
 		}
+	}
+	// Schemas named only by a discriminator mapping are copied too.
+	m := dig(doc, "components", "schemas", "Poly", "discriminator", "mapping")
+	if a, b := get(m, "a").Value, get(m, "b").Value; a != s+"PolyA" || b != s+"PolyB" {
+		t.Errorf("mapping = %q, %q", a, b)
 	}
 	// The source document is left as it was.
 	src, _ := b.source("catalogi-1.3.1.yaml")
@@ -118,6 +130,31 @@ components:
 	doc, _ := b.parse(api.File)
 	if err := b.resolveExternalRefs(api, doc); err == nil || !strings.Contains(err.Error(), "unknown external $ref") {
 		t.Errorf("err = %v, want unknown external $ref", err)
+	}
+}
+
+// A discriminator without mapping names its schemas implicitly; renaming one
+// of them would break it silently, so the bundler refuses.
+func TestResolveExternalRefsImplicitDiscriminator(t *testing.T) {
+	fsys := fstest.MapFS{
+		"catalogi-1.3.1.yaml": {Data: []byte(`
+components:
+  schemas:
+    G: {oneOf: [{$ref: '#/components/schemas/A'}], discriminator: {propertyName: type}}
+    A: {type: object, properties: {type: {type: string}}}
+`)},
+		"zaken-1.5.1.yaml": {Data: []byte(`
+components:
+  schemas:
+    X: {$ref: '` + remote + `#/components/schemas/G'}
+    A: {type: string}
+`)},
+	}
+	b := &bundle{src: fsys, sources: map[string]*yaml.Node{}}
+	api := API{Name: "zaken", File: "zaken-1.5.1.yaml"}
+	doc, _ := b.parse(api.File)
+	if err := b.resolveExternalRefs(api, doc); err == nil || !strings.Contains(err.Error(), "implicit discriminator") {
+		t.Errorf("err = %v, want implicit discriminator error", err)
 	}
 }
 

@@ -118,11 +118,31 @@ func refOf(n *yaml.Node) (string, bool) {
 	return r.Value, true
 }
 
-// setRef rewrites the $ref of reference object n. The style is reset because
-// the sources use folded (>-) and quoted styles for long remote refs.
-func setRef(n *yaml.Node, ref string) {
-	r := get(n, "$ref")
-	r.Value, r.Style, r.Tag = ref, 0, "!!str"
+// refSlots calls fn for every scalar below n that names a schema: the value
+// of a $ref, and each value of a discriminator mapping (which names schemas
+// as plain strings, so a copy must follow and rewrite those too).
+func refSlots(n *yaml.Node, base string, fn func(slot *yaml.Node, ptr string)) {
+	walk(n, base, func(c *yaml.Node, ptr string) {
+		if c.Kind != yaml.MappingNode {
+			return
+		}
+		if r := get(c, "$ref"); r != nil && r.Kind == yaml.ScalarNode {
+			fn(r, ptr+"/$ref")
+		}
+		if m := dig(c, "discriminator", "mapping"); m != nil && m.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				if v := m.Content[i+1]; v.Kind == yaml.ScalarNode {
+					fn(v, ptr+"/discriminator/mapping/"+escapePtr(m.Content[i].Value))
+				}
+			}
+		}
+	})
+}
+
+// setRef rewrites a ref slot. The style is reset because the sources use
+// folded (>-) and quoted styles for long remote refs.
+func setRef(slot *yaml.Node, ref string) {
+	slot.Value, slot.Style, slot.Tag = ref, 0, "!!str"
 }
 
 // canonical renders n with values only (no styles or comments), for content

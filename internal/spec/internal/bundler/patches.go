@@ -2,6 +2,7 @@ package bundler
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,25 +15,30 @@ var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
 	patchBesluittypeZaaktypen,
 	patchJWTSecret,
 	patchEmptyObject,
+	patchStatusCreateResponse,
 }
 
 // patchServers makes the one server the mount path, so that routing a
 // request path of Meent through the spec finds the operation.
 func patchServers(b *bundle, api API, doc *yaml.Node) error {
-	servers := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
-		{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("url"), str(api.Mount)}},
-	}}
 	old := get(doc, "servers")
-	set(doc, "servers", servers)
-	from := "none"
+	var urls []string
 	if old != nil {
-		var urls []string
 		for _, s := range old.Content {
 			if u := get(s, "url"); u != nil {
 				urls = append(urls, "`"+u.Value+"`")
 			}
 		}
-		from = fmt.Sprint(urls)
+		if len(old.Content) == 1 && len(urls) == 1 && urls[0] == "`"+api.Mount+"`" {
+			return nil // klantinteracties already says so
+		}
+	}
+	set(doc, "servers", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
+		{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("url"), str(api.Mount)}},
+	}})
+	from := "none"
+	if len(urls) > 0 {
+		from = strings.Join(urls, ", ")
 	}
 	b.patch(api, "/servers", fmt.Sprintf("servers %s replaced by one relative server `%s`", from, api.Mount),
 		"Meent mounts the API at the Open Zaak layout; a relative server makes the spec valid for any host.")
@@ -193,5 +199,29 @@ func patchEmptyObject(b *bundle, api API, doc *yaml.Node) error {
 	set(s, "maxProperties", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"})
 	b.patch(api, "/components/schemas/EmptyObject/maxProperties", "`maxProperties: 0` added",
 		"EmptyObject (\"Leeg object\") accepted every object, so an expanded object matched both branches of `oneOf: [...Expanded, EmptyObject]` and no expand response could be valid.")
+	return nil
+}
+
+// patchStatusCreateResponse: in the published Zaken 1.5.1 the 201 of POST
+// /statussen uses StatusRequestbody, which requires zaakinformatieobjecten
+// without defining it, so the one field that differs from Status goes
+// unchecked. The reference implementation's copy (zaken-1.5.1-ri.yaml) and
+// GET /statussen/{uuid} answer with Status.
+func patchStatusCreateResponse(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "zaken" {
+		return nil
+	}
+	schema := dig(doc, "paths", "/statussen", "post", "responses", "201", "content", "application/json", "schema")
+	if schema == nil {
+		return fmt.Errorf("POST /statussen has no 201 application/json schema")
+	}
+	const from, to = schemasPrefix + "StatusRequestbody", schemasPrefix + "Status"
+	if r, _ := refOf(schema); r != from {
+		return nil
+	}
+	setRef(get(schema, "$ref"), to)
+	b.patch(api, "/paths/~1statussen/post/responses/201/content/application~1json/schema/$ref",
+		fmt.Sprintf("`%s` -> `%s`", from, to),
+		"StatusRequestbody requires zaakinformatieobjecten without defining it; the created status is a Status, as in the reference implementation's copy and in GET /statussen/{uuid}.")
 	return nil
 }
