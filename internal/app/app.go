@@ -35,6 +35,7 @@ type App struct {
 	Auth    *autorisaties.Register
 	Handler http.Handler
 
+	mux      *http.ServeMux
 	listener net.Listener
 	server   *http.Server
 	done     chan error
@@ -90,6 +91,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 			return nil, fmt.Errorf("applicaties %s: %w", cfg.Applicaties, err)
 		}
 	}
+	a.mux = mux
 	a.Handler = logRequests(log, mux)
 	return a, nil
 }
