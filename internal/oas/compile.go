@@ -8,102 +8,6 @@ import (
 	"strings"
 )
 
-// typeMask is the set of JSON types a schema accepts; 0 means any type.
-type typeMask uint8
-
-const (
-	tString typeMask = 1 << iota
-	tNumber
-	tInteger
-	tBoolean
-	tObject
-	tArray
-)
-
-// format identifies the string formats that are checked. Unknown formats
-// (int64, byte, binary, ...) are ignored, as the OAS allows.
-type format uint8
-
-const (
-	fNone format = iota
-	fURI
-	fEmail
-	fDate
-	fDateTime
-	fDuration
-	fUUID
-)
-
-// parsed reports whether DRF treats the format as a typed field (DateField,
-// UUIDField, ...): those reject "" as invalid, whereas URL and e-mail are
-// CharFields that accept "" unless blank is forbidden.
-func (f format) parsed() bool { return f >= fDate }
-
-var formats = map[string]format{
-	"uri": fURI, "url": fURI, "email": fEmail, "date": fDate,
-	"date-time": fDateTime, "duration": fDuration, "uuid": fUUID,
-}
-
-// fill states of a node.
-const (
-	stNew uint8 = iota
-	stFilling
-	stDone
-)
-
-// prop is a declared property of an object schema.
-type prop struct {
-	name     string
-	schema   *node
-	required bool
-}
-
-// node is a compiled schema. allOf is flattened into a single node at
-// compile time, because a DRF serializer is one flat set of fields: this
-// makes required/readOnly/additionalProperties work across the members and
-// keeps validation to one pass. Nodes are immutable once Compile returns.
-type node struct {
-	types    typeMask
-	nullable bool
-	readOnly bool
-	nullOK   bool // null accepted (nullable, null in enum or an untyped schema)
-
-	props         []prop // sorted by name
-	propIndex     map[string]int
-	extraRequired []string // required names without a property declaration
-	additional    *node    // schema for undeclared keys, nil = anything
-	noAdditional  bool     // additionalProperties: false
-
-	items                  *node
-	minItems, maxItems     int // -1 = unset
-	uniqueItems            bool
-	minLength, maxLength   int // -1 = unset
-	patterns               []*regexp.Regexp
-	format                 format
-	minimum, maximum       float64
-	hasMin, hasMax         bool
-	exclMin, exclMax       bool
-	enum                   *enumSet
-	oneOf                  []*node // oneOf and anyOf: valid if any branch is valid
-	anyOf                  []*node
-	all                    []*node // constraints that could not be flattened
-	disc                   *discriminator
-	ptr                    string          // "#/components/schemas/X" for components
-	merged                 map[string]bool // component pointers flattened into this node
-	state                  uint8
-	raw                    map[string]any // source, until filled
-	inferObject, inferList bool
-}
-
-// discriminator dispatches an object to the schema named by one property.
-type discriminator struct {
-	owner   string // pointer of the schema that declares it
-	prop    string
-	targets map[string]string // value -> pointer
-	mapping map[string]*node  // value -> compiled schema, resolved after compile
-	oneOf   bool              // declared next to oneOf: the target replaces the branches
-}
-
 type compiler struct {
 	root     map[string]any
 	nodes    map[string]*node // by pointer
@@ -258,18 +162,6 @@ func (c *compiler) schema(v any) *node {
 	return n
 }
 
-// newNode returns an empty node with the length/count limits unset.
-func newNode() *node {
-	return &node{minItems: -1, maxItems: -1, minLength: -1, maxLength: -1}
-}
-
-// anyNode accepts every value.
-func anyNode() *node {
-	n := newNode()
-	n.state, n.nullOK = stDone, true
-	return n
-}
-
 func (c *compiler) drain() {
 	for len(c.queue) > 0 {
 		n := c.queue[0]
@@ -295,40 +187,6 @@ func intKw(m map[string]any, k string) int {
 		return int(f)
 	}
 	return -1
-}
-
-func typeOf(s string) typeMask {
-	switch s {
-	case "string":
-		return tString
-	case "number":
-		return tNumber
-	case "integer":
-		return tInteger
-	case "boolean":
-		return tBoolean
-	case "object":
-		return tObject
-	case "array":
-		return tArray
-	}
-	return 0
-}
-
-// intersect combines two type sets where both must hold; integer is a
-// subset of number.
-func intersect(a, b typeMask) typeMask {
-	if a == 0 {
-		return b
-	}
-	if b == 0 {
-		return a
-	}
-	r := a & b
-	if a&tNumber != 0 && b&tInteger != 0 || b&tNumber != 0 && a&tInteger != 0 {
-		r |= tInteger
-	}
-	return r
 }
 
 // fill compiles raw into n, flattening allOf.
@@ -448,7 +306,7 @@ func (c *compiler) fill(n *node, raw map[string]any) {
 		n.props = make([]prop, len(names))
 		n.propIndex = make(map[string]int, len(names))
 		for i, k := range names {
-			n.props[i] = prop{name: k, schema: props[k], required: required[k]}
+			n.props[i] = prop{name: k, schema: props[k], required: required[k], expand: k == "_expand"}
 			n.propIndex[k] = i
 		}
 	}
@@ -531,7 +389,16 @@ func (c *compiler) merge(n, m *node, props map[string]*node, required map[string
 	default:
 		n.enum = n.enum.intersect(m.enum)
 	}
-	if len(m.oneOf) > 0 || len(m.anyOf) > 0 {
+	// A subtype that extends its polymorphic base (natuurlijk_persoon_Rol:
+	// allOf [Rol, ...], or Cat: allOf [Pet] with Pet: oneOf [Cat, Dog]) must
+	// inherit neither the dispatch nor the choice, or it would select
+	// itself again; a plain wrapper ({allOf: [GeoJSONGeometry], nullable})
+	// must inherit both.
+	subtype := m.disc != nil && m.disc.isTarget(n.ptr)
+	if !subtype && m.disc != nil && n.disc == nil {
+		n.disc = m.disc
+	}
+	if !subtype && (len(m.oneOf) > 0 || len(m.anyOf) > 0) {
 		if len(n.oneOf) == 0 && len(n.anyOf) == 0 {
 			n.oneOf, n.anyOf = m.oneOf, m.anyOf
 		} else {
@@ -541,12 +408,6 @@ func (c *compiler) merge(n, m *node, props map[string]*node, required map[string
 		}
 	}
 	n.all = append(n.all, m.all...)
-	// A subtype that extends its polymorphic base (natuurlijk_persoon_Rol:
-	// allOf [Rol, ...]) must not inherit the dispatch, or it would dispatch
-	// to itself; a plain wrapper ({allOf: [GeoJSONGeometry], nullable}) must.
-	if m.disc != nil && n.disc == nil && !m.disc.isTarget(n.ptr) {
-		n.disc = m.disc
-	}
 }
 
 func tighterMin(a, b int) int {
@@ -603,18 +464,6 @@ func (c *compiler) discriminator(owner string, d, raw map[string]any) *discrimin
 	return disc
 }
 
-func (d *discriminator) isTarget(ptr string) bool {
-	if ptr == "" {
-		return false
-	}
-	for _, t := range d.targets {
-		if t == ptr {
-			return true
-		}
-	}
-	return false
-}
-
 // finish resolves discriminator mappings and turns oneOf-of-enums (the
 // drf-spectacular way to write a ChoiceField with blank/null) into one enum,
 // so the error is DRF's invalid_choice rather than a branch's complaint.
@@ -656,13 +505,3 @@ func (c *compiler) finish() {
 		}
 	}
 }
-
-func (n *node) pureEnum() bool {
-	return n.enum != nil && n.props == nil && n.items == nil && len(n.oneOf) == 0 &&
-		len(n.anyOf) == 0 && len(n.all) == 0 && n.disc == nil && len(n.patterns) == 0 &&
-		n.format == fNone && n.minLength < 0 && n.maxLength < 0
-}
-
-// includes reports whether this node already contains the constraints of
-// the component at ptr (via allOf).
-func (n *node) includes(ptr string) bool { return n.ptr == ptr || n.merged[ptr] }

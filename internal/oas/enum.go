@@ -75,23 +75,14 @@ func (e *enumSet) hasString(s string) bool {
 	return false
 }
 
-// has reports whether a decoded JSON value is one of the allowed values.
-func (e *enumSet) has(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return e.hasNull
-	case string:
-		return e.hasString(x)
-	case bool:
-		if x {
-			return e.bools&2 != 0
-		}
-		return e.bools&1 != 0
+func (e *enumSet) hasBool(b bool) bool {
+	if b {
+		return e.bools&2 != 0
 	}
-	f, ok := toFloat(v)
-	if !ok {
-		return false
-	}
+	return e.bools&1 != 0
+}
+
+func (e *enumSet) hasNumber(f float64) bool {
 	for _, n := range e.nums {
 		if n == f {
 			return true

@@ -1,21 +1,35 @@
 // Package oas validates request bodies against the request schemas of an
 // OpenAPI 3.0 document, reporting problems the way the ZGW reference
-// implementations (Django REST Framework) do: one Violation per problem with
-// a dotted field name and DRF's error code.
+// implementations (Django REST Framework) do: one Violation per problem,
+// named by a dotted path from the body root (array items by index,
+// "relevanteAndereZaken.0.url"), with DRF's error code.
+//
+// Besides the JSON Schema keywords the specs use (type, nullable, required,
+// properties, additionalProperties, items, enum, allOf, oneOf, anyOf,
+// discriminator, min/maxLength, pattern, minimum/maximum, min/maxItems,
+// uniqueItems and the formats uri, email, date, date-time, duration and
+// uuid), it follows DRF where the OAS is silent:
+//
+//   - readOnly properties, and "_expand", are ignored in a request;
+//   - "" is "blank" where minLength >= 1, for required properties and for
+//     list items (DRF's allow_blank=False); elsewhere "" is accepted and no
+//     other check runs on it, except for date/date-time/duration/uuid;
+//   - length, URL, e-mail and pattern checks see the string without
+//     surrounding whitespace (DRF's trim_whitespace);
+//   - a oneOf of enums (Enum, BlankEnum, NullEnum) is one choice field;
+//   - problems with a nested object or list of objects as a whole are
+//     named "<field>.nonFieldErrors", at the root "nonFieldErrors".
 //
 // A Doc is compiled once at start-up and is safe for concurrent use.
 package oas
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // Violation is one problem, in ZGW invalidParams terms.
@@ -34,7 +48,6 @@ type Doc struct {
 }
 
 type operation struct {
-	id     string
 	schema *node // nil: no JSON request body
 }
 
@@ -71,7 +84,7 @@ func Compile(docJSON []byte) (*Doc, error) {
 				c.errs = append(c.errs, "duplicate operationId "+id)
 				continue
 			}
-			op := &operation{id: id}
+			op := &operation{}
 			if s, ok := c.requestSchema(om["requestBody"]); ok {
 				op.schema = c.schema(s)
 			}
@@ -159,15 +172,18 @@ func (d *Doc) SkippedPatterns() []string { return d.patterns }
 // ExternalRefs lists the remote $refs, which validate as "any value".
 func (d *Doc) ExternalRefs() []string { return d.external }
 
-var pool = sync.Pool{New: func() any { return &validator{path: make([]pathSeg, 0, 16)} }}
+var pool = sync.Pool{New: func() any {
+	return &validator{path: make([]pathSeg, 0, 16), toks: make([]tok, 0, 256), last: make([]int32, 0, 256)}
+}}
 
 // ValidateRequest validates a request body for the operation with this
 // operationId. partial=true is PATCH semantics: required properties are not
 // enforced at the top level (nested objects that are sent are validated
-// whole). raw is the body; a syntax error gives one Violation
-// {nonFieldErrors, parse_error}, an empty body counts as {} (as in DRF).
-// An operation without a JSON request body accepts anything. The error is
-// only for an unknown operationId.
+// whole). raw is the body; a syntax error (including invalid UTF-8 and
+// trailing data) gives one Violation {nonFieldErrors, parse_error} and
+// nesting deeper than MaxDepth one {nonFieldErrors, max-depth}. An empty
+// body counts as {} (as in DRF). An operation without a JSON request body
+// accepts anything. The error is only for an unknown operationId.
 func (d *Doc) ValidateRequest(operationID string, raw []byte, partial bool) ([]Violation, error) {
 	op, ok := d.ops[operationID]
 	if !ok {
@@ -176,15 +192,43 @@ func (d *Doc) ValidateRequest(operationID string, raw []byte, partial bool) ([]V
 	if op.schema == nil {
 		return nil, nil
 	}
-	val, vs := Decode(raw)
-	if vs != nil {
-		return vs, nil
+	return validateRaw(op.schema, raw, partial), nil
+}
+
+// ValidateBody is ValidateRequest against a named component schema. It is
+// for operations whose request body the spec leaves unspecified (Catalogi
+// 1.3.1: zaaktype_partial_update, informatieobjecttype_update and
+// _partial_update, besluittype_partial_update), e.g.
+// ValidateBody("ZaakTypeUpdate", raw, true). An unknown name yields one
+// violation with code "unknown-schema".
+func (d *Doc) ValidateBody(schemaName string, raw []byte, partial bool) []Violation {
+	n, ok := d.schemas[schemaName]
+	if !ok {
+		return unknownSchema(schemaName)
 	}
-	return run(op.schema, val, partial), nil
+	return validateRaw(n, raw, partial)
+}
+
+func unknownSchema(name string) []Violation {
+	return []Violation{{Name: nonFieldError, Code: "unknown-schema", Reason: "Onbekend schema " + name + "."}}
+}
+
+func validateRaw(n *node, raw []byte, partial bool) []Violation {
+	v := pool.Get().(*validator)
+	defer v.release()
+	var err error
+	if v.toks, err = parse(raw, v.toks); err != nil {
+		if err == errTooDeep {
+			return maxDepthViolation()
+		}
+		return []Violation{{Name: nonFieldError, Code: "parse_error", Reason: "JSON parse error - " + err.Error()}}
+	}
+	return v.run(n, partial)
 }
 
 // ValidateRequestValue is ValidateRequest for a body that is already
-// decoded (see Decode).
+// decoded (json.Decoder with UseNumber: map[string]any, []any, string,
+// json.Number, bool, nil).
 func (d *Doc) ValidateRequestValue(operationID string, val any, partial bool) ([]Violation, error) {
 	op, ok := d.ops[operationID]
 	if !ok {
@@ -193,92 +237,51 @@ func (d *Doc) ValidateRequestValue(operationID string, val any, partial bool) ([
 	if op.schema == nil {
 		return nil, nil
 	}
-	return run(op.schema, val, partial), nil
+	return validateValue(op.schema, val, partial), nil
 }
 
 // ValidateValue validates an already decoded value (from a json.Decoder
 // with UseNumber) against the component schema with this name. An unknown
 // name is a programming error and yields one violation with code
 // "unknown-schema".
-func (d *Doc) ValidateValue(schemaName string, v any, partial bool) []Violation {
+func (d *Doc) ValidateValue(schemaName string, val any, partial bool) []Violation {
 	n, ok := d.schemas[schemaName]
 	if !ok {
-		return []Violation{{Name: nonFieldError, Code: "unknown-schema", Reason: "Onbekend schema " + schemaName + "."}}
+		return unknownSchema(schemaName)
 	}
-	return run(n, v, partial)
+	return validateValue(n, val, partial)
 }
 
-func run(n *node, val any, partial bool) []Violation {
+func validateValue(n *node, val any, partial bool) []Violation {
 	v := pool.Get().(*validator)
-	v.validate(n, val, partial)
-	out := dedupe(v.out)
-	v.out, v.path, v.depth, v.calls, v.aborted = nil, v.path[:0], 0, 0, false
+	defer v.release()
+	var ok bool
+	if v.toks, ok = fromValue(val, v.toks[:0], 0); !ok {
+		return maxDepthViolation()
+	}
+	return v.run(n, partial)
+}
+
+func (v *validator) run(n *node, partial bool) []Violation {
+	v.budget = budgetBaseCalls + budgetPerToken*len(v.toks)
+	var fl flags
+	if partial {
+		fl = flagPartial
+	}
+	v.validate(n, 0, fl)
+	if v.aborted {
+		return maxDepthViolation()
+	}
+	return dedupe(v.out)
+}
+
+// release returns v to the pool without references into the caller's data.
+func (v *validator) release() {
+	clear(v.toks)
+	if cap(v.toks) > 1<<16 {
+		v.toks = nil // do not keep a huge body's tokens alive
+	}
+	v.toks, v.out, v.path, v.last = v.toks[:0], nil, v.path[:0], v.last[:0]
+	v.depth, v.calls, v.aborted = 0, 0, false
 	pool.Put(v)
-	return out
-}
-
-// Decode parses a JSON body the way ValidateRequest does: numbers as
-// json.Number, an empty body as an empty object, nesting beyond MaxDepth as
-// a max-depth violation and any syntax error (including invalid UTF-8 and
-// trailing data) as a parse_error violation.
-func Decode(raw []byte) (any, []Violation) {
-	empty, tooDeep := scan(raw)
-	switch {
-	case empty:
-		return map[string]any{}, nil
-	case tooDeep:
-		return nil, []Violation{{Name: nonFieldError, Code: "max-depth", Reason: msgMaxDepth}}
-	case !utf8.Valid(raw):
-		return nil, parseError("invalid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var val any
-	if err := dec.Decode(&val); err != nil {
-		return nil, parseError(err.Error())
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, parseError("extra data after the JSON value")
-	}
-	return val, nil
-}
-
-func parseError(msg string) []Violation {
-	return []Violation{{Name: nonFieldError, Code: "parse_error", Reason: "JSON parse error - " + msg}}
-}
-
-// scan reports whether raw is only whitespace and whether its objects and
-// arrays nest deeper than MaxDepth. It runs before decoding so that a
-// hostile body cannot make the decoder or validator recurse deeply.
-func scan(raw []byte) (empty, tooDeep bool) {
-	depth := 0
-	inStr, esc := false, false
-	empty = true
-	for _, c := range raw {
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case '"':
-			inStr = true
-		case '{', '[':
-			if depth++; depth > MaxDepth {
-				return false, true
-			}
-		case '}', ']':
-			depth--
-		}
-		empty = false
-	}
-	return empty, false
 }

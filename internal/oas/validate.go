@@ -1,10 +1,7 @@
 package oas
 
 import (
-	"encoding/json"
 	"math"
-	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,8 +11,15 @@ import (
 const MaxDepth = 64
 
 // maxCalls bounds schema recursion that does not descend into the value
-// (oneOf/allOf chains), so a self-referencing schema cannot loop.
-const maxCalls = 16 * MaxDepth
+// (oneOf/allOf chains), so a self-referencing schema cannot loop. The
+// budget (per token of the body) bounds the total work, so that nested
+// oneOfs that each try several recursive branches cannot take exponential
+// time on a hostile body.
+const (
+	maxCalls        = 16 * MaxDepth
+	budgetPerToken  = 64
+	budgetBaseCalls = 4096
+)
 
 // Reasons, after DRF's Dutch translations where DRF has one.
 const (
@@ -23,16 +27,24 @@ const (
 	msgNull       = "Dit veld mag niet leeg zijn."
 	msgBlank      = "Dit veld mag niet leeg zijn."
 	msgString     = "Geen geldige string."
-	msgNumber     = "Een geldig getal is vereist."
-	msgInteger    = "Een geldig geheel getal is vereist."
+	msgNumber     = "Een geldig nummer is verplicht."
+	msgInteger    = "Een geldig getal is vereist."
 	msgBoolean    = "Moet een geldige boolean zijn."
-	msgPattern    = "Deze waarde komt niet overeen met het vereiste patroon."
+	msgPattern    = "Deze waarde voldoet niet aan het benodigde formaat."
 	msgUnique     = "Dit veld moet unieke waarden bevatten."
 	msgUnknown    = "Onbekend veld."
 	msgNullChar   = "Null-tekens zijn niet toegestaan."
-	msgMaxDepth   = "De JSON-body is te diep genest (maximaal 64 niveaus)."
+	msgMaxDepth   = "De JSON-body is te diep genest (maximaal 64 niveaus) of te complex."
 	msgWrongType  = "Ongeldig type."
 	nonFieldError = "nonFieldErrors"
+)
+
+// flags qualify one validate call.
+type flags uint8
+
+const (
+	flagPartial flags = 1 << iota // PATCH: do not require the properties of this object
+	flagNoBlank                   // "" is blank here even without minLength
 )
 
 type pathSeg struct {
@@ -43,10 +55,13 @@ type pathSeg struct {
 // validator carries the state of one validation. Violations and names are
 // only built when something is wrong, so a valid body allocates nothing here.
 type validator struct {
+	toks    []tok
+	last    []int32 // stack: per declared property of the objects being visited, 1 + index of its value
 	out     []Violation
 	path    []pathSeg
 	depth   int
-	calls   int
+	calls   int // current nesting of validate calls
+	budget  int // validate calls left; bounds oneOf backtracking
 	aborted bool
 }
 
@@ -69,7 +84,21 @@ func (v *validator) name() string {
 }
 
 func (v *validator) add(code, reason string) {
+	if v.aborted {
+		return
+	}
 	v.out = append(v.out, Violation{Name: v.name(), Code: code, Reason: reason})
+}
+
+// addNonField reports a problem with the object or list of objects at the
+// current path as a whole. DRF's nested serializers put these under
+// "nonFieldErrors" of that field ("opschorting.nonFieldErrors").
+func (v *validator) addNonField(code, reason string) {
+	if len(v.path) > 0 {
+		v.path = append(v.path, pathSeg{key: nonFieldError, idx: -1})
+		defer func() { v.path = v.path[:len(v.path)-1] }()
+	}
+	v.add(code, reason)
 }
 
 func (v *validator) addAt(key, code, reason string) {
@@ -78,112 +107,124 @@ func (v *validator) addAt(key, code, reason string) {
 	v.path = v.path[:len(v.path)-1]
 }
 
-func (v *validator) abort() {
-	v.aborted = true
-	v.out = []Violation{{Name: nonFieldError, Code: "max-depth", Reason: msgMaxDepth}}
+// abort stops validation; the result is then only the max-depth violation.
+func (v *validator) abort() { v.aborted = true }
+
+func maxDepthViolation() []Violation {
+	return []Violation{{Name: nonFieldError, Code: "max-depth", Reason: msgMaxDepth}}
 }
 
 func (n *node) accepts(t typeMask) bool { return n.types == 0 || n.types&t != 0 }
 
-func (v *validator) validate(n *node, val any, partial bool) {
+func (v *validator) validate(n *node, i int, fl flags) {
 	if v.aborted {
 		return
 	}
 	v.calls++
+	v.budget--
 	defer func() { v.calls-- }()
-	if v.calls > maxCalls {
+	if v.calls > maxCalls || v.budget < 0 {
 		v.abort()
 		return
 	}
-	if val == nil {
+	t := &v.toks[i]
+	if t.kind == kNull {
 		if !n.nullOK {
 			v.add("null", msgNull)
 		}
 		return
 	}
-	if n.disc != nil && v.dispatch(n, val, partial) {
+	if n.disc != nil && t.kind == kObject && v.dispatch(n, i, fl) {
 		return
 	}
-	switch x := val.(type) {
-	case string:
+	switch t.kind {
+	case kString:
 		if !n.accepts(tString) {
-			v.typeError(n, val)
+			v.typeError(n, t)
 			return
 		}
-		v.str(n, x)
-	case json.Number:
+		v.str(n, t.s, fl&flagNoBlank != 0)
+	case kNumber:
 		if !n.accepts(tNumber | tInteger) {
-			v.typeError(n, val)
+			v.typeError(n, t)
 			return
 		}
-		v.number(n, string(x), val)
-	case bool:
+		v.number(n, t)
+	case kTrue, kFalse:
 		if !n.accepts(tBoolean) {
-			v.typeError(n, val)
+			v.typeError(n, t)
 			return
 		}
-		if n.enum != nil && !n.enum.has(x) {
-			v.add("invalid_choice", choiceReason(val))
+		if n.enum != nil && !n.enum.hasBool(t.kind == kTrue) {
+			v.add("invalid_choice", choiceReason(t))
 		}
-	case map[string]any:
+	case kObject:
 		if !n.accepts(tObject) {
-			v.typeError(n, val)
+			v.typeError(n, t)
 			return
 		}
-		v.object(n, x, partial)
-	case []any:
+		v.object(n, i, fl&flagPartial != 0)
+	case kArray:
 		if !n.accepts(tArray) {
-			v.typeError(n, val)
+			v.typeError(n, t)
 			return
 		}
-		v.array(n, x)
+		v.array(n, i)
 	default:
-		f, ok := toFloat(val)
-		if !ok || !n.accepts(tNumber|tInteger) {
-			v.typeError(n, val)
-			return
-		}
-		v.number(n, strconv.FormatFloat(f, 'g', -1, 64), val)
+		v.typeError(n, t)
+		return
 	}
 	if len(n.oneOf) > 0 {
-		v.branches(n.oneOf, val, partial)
+		v.branches(n.oneOf, i, fl)
 	}
 	if len(n.anyOf) > 0 {
-		v.branches(n.anyOf, val, partial)
+		v.branches(n.anyOf, i, fl)
 	}
 	for _, a := range n.all {
-		v.validate(a, val, partial)
+		v.validate(a, i, fl)
 	}
+}
+
+// member returns the index of the value of key in the object at i, or -1.
+func (v *validator) member(i int, key string) int {
+	t := v.toks[i]
+	j := i + 1
+	for m := int32(0); m < t.n; m++ {
+		if v.toks[j].s == key {
+			return j + 1
+		}
+		j = int(v.toks[j+1].end)
+	}
+	return -1
 }
 
 // dispatch validates an object against the schema its discriminator value
 // selects and reports whether that replaced validation against n.
-func (v *validator) dispatch(n *node, val any, partial bool) bool {
-	m, ok := val.(map[string]any)
-	if !ok {
+func (v *validator) dispatch(n *node, i int, fl flags) bool {
+	j := v.member(i, n.disc.prop)
+	if j < 0 || v.toks[j].kind != kString {
 		return false
 	}
-	s, ok := m[n.disc.prop].(string)
-	if !ok {
-		return false
-	}
-	t := n.disc.mapping[s]
+	t := n.disc.mapping[v.toks[j].s]
 	if t == nil || t == n {
 		return false
 	}
-	v.validate(t, val, partial)
+	v.validate(t, i, fl)
 	// A target that extends the base (allOf) or a oneOf branch is complete;
 	// otherwise the base's own rules still apply.
 	return n.disc.oneOf || t.includes(n.disc.owner)
 }
 
 // branches implements oneOf/anyOf: valid if any branch is valid, else the
-// violations of the branch with the fewest of them (the closest match).
-func (v *validator) branches(bs []*node, val any, partial bool) {
+// violations of the closest branch: one that accepts the value's JSON type,
+// with the fewest violations.
+func (v *validator) branches(bs []*node, i int, fl flags) {
 	base := len(v.out)
 	var best []Violation
-	for i, b := range bs {
-		v.validate(b, val, partial)
+	bestScore := -1
+	km := kindMask(v.toks[i].kind)
+	for _, b := range bs {
+		v.validate(b, i, fl)
 		if v.aborted {
 			return
 		}
@@ -191,15 +232,36 @@ func (v *validator) branches(bs []*node, val any, partial bool) {
 		if len(got) == 0 {
 			return
 		}
-		if i == 0 || len(got) < len(best) {
-			best = append(best[:0], got...)
+		score := len(got)
+		if !b.accepts(km) {
+			score += 1 << 20
+		}
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = append(best[:0], got...), score
 		}
 		v.out = v.out[:base]
 	}
 	v.out = append(v.out, best...)
 }
 
-func (v *validator) typeError(n *node, val any) {
+// kindMask is the schema type that accepts a token kind.
+func kindMask(k kind) typeMask {
+	switch k {
+	case kString:
+		return tString
+	case kNumber:
+		return tNumber | tInteger
+	case kTrue, kFalse:
+		return tBoolean
+	case kObject:
+		return tObject
+	case kArray:
+		return tArray
+	}
+	return 0
+}
+
+func (v *validator) typeError(n *node, val *tok) {
 	switch n.types {
 	case tString:
 		v.add("invalid", msgString)
@@ -210,82 +272,99 @@ func (v *validator) typeError(n *node, val any) {
 	case tBoolean:
 		v.add("invalid", msgBoolean)
 	case tObject:
-		v.add("invalid", "Ongeldige data. Verwacht een dictionary, kreeg een "+pyType(val)+".")
+		if len(n.props) == 0 {
+			// A free-form dict (DictField/JSONField) reports on the field.
+			v.add("invalid", "Ongeldige data. Verwacht een dictionary, kreeg een "+pyType(val)+".")
+			break
+		}
+		v.addNonField("invalid", "Ongeldige data. Verwacht een dictionary, kreeg een "+pyType(val)+".")
 	case tArray:
-		v.add("not_a_list", "Verwachtte een lijst met items, maar kreeg type \""+pyType(val)+"\".")
+		v.listError(n, "not_a_list", "Verwacht een lijst met items, kreeg een type \""+pyType(val)+"\" in plaats.")
 	default:
 		v.add("invalid", msgWrongType)
 	}
 }
 
 // pyType names a JSON value the way DRF messages do (Python type names).
-func pyType(val any) string {
-	switch x := val.(type) {
-	case nil:
+func pyType(t *tok) string {
+	switch t.kind {
+	case kNull:
 		return "NoneType"
-	case string:
+	case kString:
 		return "str"
-	case bool:
+	case kTrue, kFalse:
 		return "bool"
-	case map[string]any:
+	case kObject:
 		return "dict"
-	case []any:
+	case kArray:
 		return "list"
-	case json.Number:
-		if strings.ContainsAny(string(x), ".eE") {
+	case kNumber:
+		if strings.ContainsAny(t.s, ".eE") {
 			return "float"
 		}
 		return "int"
 	}
-	return "float"
+	return t.s
 }
 
-func choiceReason(val any) string {
-	var s string
-	switch x := val.(type) {
-	case string:
-		s = x
-	case json.Number:
-		s = string(x)
-	case bool:
+func choiceReason(t *tok) string {
+	s := t.s
+	switch t.kind {
+	case kTrue:
+		s = "True"
+	case kFalse:
 		s = "False"
-		if x {
-			s = "True"
+	}
+	return invalidChoice(s)
+}
+
+// invalidChoice quotes the input like DRF, shortened so that a huge value
+// is not echoed back whole.
+func invalidChoice(s string) string {
+	const max = 100
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
 		}
-	default:
-		b, _ := json.Marshal(val)
-		s = string(b)
+		s = s[:cut] + "…"
 	}
 	return "\"" + s + "\" is een ongeldige keuze."
 }
 
 // str checks a string in DRF's order: choices, blank, parsing fields
-// (date, uuid, ...), then the validators, which all report.
-func (v *validator) str(n *node, s string) {
+// (date, uuid, ...), then the validators, which all report. Like DRF's
+// CharField (trim_whitespace) the length, URL, e-mail and pattern checks
+// see the value without surrounding whitespace; handlers should store it
+// trimmed too.
+func (v *validator) str(n *node, s string, noBlank bool) {
 	if n.enum != nil {
 		if !n.enum.hasString(s) {
-			v.add("invalid_choice", choiceReason(s))
+			v.add("invalid_choice", invalidChoice(s))
 		}
 		return
 	}
-	if isBlank(s) {
-		switch {
-		case n.minLength >= 1:
+	if n.format.parsed() {
+		// DateField, UUIDField, ... do not trim and reject "".
+		if s == "" && n.minLength >= 1 {
 			v.add("blank", msgBlank)
-		case n.format.parsed():
+		} else if !checkFormat(n.format, s) {
 			v.add("invalid", formatReason(n.format))
+		}
+		return
+	}
+	t := strings.TrimSpace(s)
+	if t == "" {
+		if n.minLength >= 1 || noBlank {
+			v.add("blank", msgBlank)
 		}
 		// DRF returns an allowed blank before running any validator.
 		return
 	}
-	if n.format.parsed() && !checkFormat(n.format, s) {
-		v.add("invalid", formatReason(n.format))
-		return
-	}
 	if n.maxLength >= 0 || n.minLength > 1 {
-		l := s
-		if len(l) > n.maxLength*utf8.UTFMax && n.maxLength >= 0 {
-			// Certainly too long; avoid counting a huge string.
+		l := t
+		if n.maxLength >= 0 && len(l) > n.maxLength*utf8.UTFMax {
+			// Certainly too long; do not count a huge string.
 			l = l[:n.maxLength*utf8.UTFMax+1]
 		}
 		c := utf8.RuneCountInString(l)
@@ -296,11 +375,11 @@ func (v *validator) str(n *node, s string) {
 			v.add("min_length", "Zorg ervoor dat dit veld minimaal "+strconv.Itoa(n.minLength)+" karakters bevat.")
 		}
 	}
-	if (n.format == fURI || n.format == fEmail) && !checkFormat(n.format, s) {
+	if n.format != fNone && !checkFormat(n.format, t) {
 		v.add("invalid", formatReason(n.format))
 	}
 	for _, re := range n.patterns {
-		if !re.MatchString(s) {
+		if !re.MatchString(t) {
 			v.add("invalid", msgPattern)
 			break
 		}
@@ -311,24 +390,10 @@ func (v *validator) str(n *node, s string) {
 	}
 }
 
-// isBlank mirrors DRF's CharField, which trims whitespace before the blank check.
-func isBlank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r', '\v', '\f':
-		default:
-			if s[i] < utf8.RuneSelf {
-				return false
-			}
-			return strings.TrimSpace(s[i:]) == ""
-		}
-	}
-	return true
-}
-
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func (v *validator) number(n *node, s string, val any) {
+func (v *validator) number(n *node, t *tok) {
+	s := t.s
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		v.add("invalid", msgNumber)
@@ -344,14 +409,14 @@ func (v *validator) number(n *node, s string, val any) {
 			}
 		}
 	}
-	if n.enum != nil && !n.enum.has(val) {
-		v.add("invalid_choice", choiceReason(val))
+	if n.enum != nil && !n.enum.hasNumber(f) {
+		v.add("invalid_choice", choiceReason(t))
 		return
 	}
 	if n.hasMax && (f > n.maximum || n.exclMax && f == n.maximum) {
-		r := "Zorg ervoor dat deze waarde kleiner of gelijk is aan " + fmtNum(n.maximum) + "."
+		r := "Zorg ervoor dat deze waarde minder of gelijk is aan " + fmtNum(n.maximum) + "."
 		if n.exclMax {
-			r = "Zorg ervoor dat deze waarde kleiner is dan " + fmtNum(n.maximum) + "."
+			r = "Zorg ervoor dat deze waarde minder is dan " + fmtNum(n.maximum) + "."
 		}
 		v.add("max_value", r)
 	}
@@ -364,145 +429,69 @@ func (v *validator) number(n *node, s string, val any) {
 	}
 }
 
-func (v *validator) object(n *node, m map[string]any, partial bool) {
+// object validates the object at i. A first pass over the members records
+// where each declared property's value is (the last one wins for duplicate
+// keys, as in Python's json) and handles undeclared keys; the second pass
+// goes through the declared properties in order, so the result does not
+// depend on the order of keys in the body.
+func (v *validator) object(n *node, i int, partial bool) {
 	if v.depth++; v.depth > MaxDepth {
 		v.abort()
 		return
 	}
 	defer func() { v.depth-- }()
-	if n.enum != nil && !n.enum.has(m) {
-		v.add("invalid_choice", choiceReason(m))
-	}
-	for i := range n.props {
-		p := &n.props[i]
-		if p.schema.readOnly {
-			continue // DRF ignores read-only input
+	base := len(v.last)
+	v.last = append(v.last, make([]int32, len(n.props))...)
+	defer func() { v.last = v.last[:base] }()
+	t := v.toks[i]
+	j := i + 1
+	for m := int32(0); m < t.n; m++ {
+		key, vi := v.toks[j].s, j+1
+		j = int(v.toks[vi].end)
+		if idx, ok := n.propIndex[key]; ok {
+			v.last[base+idx] = int32(vi + 1)
+			continue
 		}
-		val, ok := m[p.name]
-		if !ok {
+		switch {
+		case n.noAdditional:
+			v.addAt(key, "unknown-field", msgUnknown)
+		case n.additional != nil:
+			v.path = append(v.path, pathSeg{key: key, idx: -1})
+			v.validate(n.additional, vi, 0)
+			v.path = v.path[:len(v.path)-1]
+		}
+	}
+	for idx := range n.props {
+		if v.aborted {
+			return
+		}
+		p := &n.props[idx]
+		if p.schema.readOnly || p.expand {
+			continue // DRF ignores read-only input and does not require it
+		}
+		at := v.last[base+idx]
+		if at == 0 {
 			if p.required && !partial {
 				v.addAt(p.name, "required", msgRequired)
 			}
 			continue
 		}
+		var fl flags
+		if p.required {
+			// A required CharField has allow_blank=False in DRF (a model
+			// field that may be blank is never required); the Catalogi and
+			// Zaken specs do not always say so with minLength.
+			fl = flagNoBlank
+		}
 		v.path = append(v.path, pathSeg{key: p.name, idx: -1})
-		v.validate(p.schema, val, false)
+		v.validate(p.schema, int(at-1), fl)
 		v.path = v.path[:len(v.path)-1]
 	}
 	if !partial {
 		for _, r := range n.extraRequired {
-			if _, ok := m[r]; !ok {
+			if v.member(i, r) < 0 {
 				v.addAt(r, "required", msgRequired)
 			}
 		}
 	}
-	if !n.noAdditional && n.additional == nil {
-		return
-	}
-	var extra []string
-	for k := range m {
-		if _, ok := n.propIndex[k]; !ok {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(extra)
-	for _, k := range extra {
-		if n.noAdditional {
-			v.addAt(k, "unknown-field", msgUnknown)
-			continue
-		}
-		v.path = append(v.path, pathSeg{key: k, idx: -1})
-		v.validate(n.additional, m[k], false)
-		v.path = v.path[:len(v.path)-1]
-	}
-}
-
-func (v *validator) array(n *node, a []any) {
-	if v.depth++; v.depth > MaxDepth {
-		v.abort()
-		return
-	}
-	defer func() { v.depth-- }()
-	if n.items != nil {
-		for i, x := range a {
-			v.path = append(v.path, pathSeg{idx: i})
-			v.validate(n.items, x, false)
-			v.path = v.path[:len(v.path)-1]
-			if v.aborted {
-				return
-			}
-		}
-	}
-	if n.maxItems >= 0 && len(a) > n.maxItems {
-		v.add("max_length", "Zorg ervoor dat dit veld niet meer dan "+strconv.Itoa(n.maxItems)+" elementen bevat.")
-	}
-	if n.minItems >= 0 && len(a) < n.minItems {
-		v.add("min_length", "Zorg ervoor dat dit veld minimaal "+strconv.Itoa(n.minItems)+" elementen bevat.")
-	}
-	if n.uniqueItems && !unique(a) {
-		v.add("unique", msgUnique)
-	}
-	if n.enum != nil && !n.enum.has(a) {
-		v.add("invalid_choice", choiceReason(a))
-	}
-}
-
-// unique reports whether no two items are equal. Lists of URLs are the
-// usual case, compared directly; anything else falls back to deep equality.
-func unique(a []any) bool {
-	if len(a) < 2 {
-		return true
-	}
-	if len(a) > 16 {
-		seen := make(map[string]struct{}, len(a))
-		for _, x := range a {
-			s, ok := x.(string)
-			if !ok {
-				return uniqueSlow(a)
-			}
-			if _, dup := seen[s]; dup {
-				return false
-			}
-			seen[s] = struct{}{}
-		}
-		return true
-	}
-	return uniqueSlow(a)
-}
-
-func uniqueSlow(a []any) bool {
-	for i := range a {
-		for j := i + 1; j < len(a); j++ {
-			si, ok1 := a[i].(string)
-			sj, ok2 := a[j].(string)
-			if ok1 && ok2 {
-				if si == sj {
-					return false
-				}
-				continue
-			}
-			if reflect.DeepEqual(a[i], a[j]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// dedupe drops repeated violations, which arise when a property is checked
-// by two allOf members with the same rule.
-func dedupe(vs []Violation) []Violation {
-	if len(vs) < 2 {
-		return vs
-	}
-	seen := make(map[Violation]struct{}, len(vs))
-	out := vs[:0]
-	for _, x := range vs {
-		if _, ok := seen[x]; ok {
-			continue
-		}
-		seen[x] = struct{}{}
-		out = append(out, x)
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package zgw
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -286,9 +287,36 @@ func etagMatches(header, etag string) bool {
 }
 
 // Body reads the JSON request body, validates it against the request schema of operationID
-// in the API's spec (PATCH: partial) and decodes it into dst. It also returns the set of
-// top-level keys sent, which PATCH handlers need.
+// in the API's spec and decodes it into dst. It also returns the set of top-level keys sent,
+// which PATCH handlers need. A PATCH is validated against the schema of the matching update
+// operation with required fields relaxed, because several specs declare PATCH bodies only as
+// "an object" while the fields keep their rules.
 func (c *Call) Body(operationID string, dst any) (map[string]json.RawMessage, error) {
+	partial := c.R.Method == http.MethodPatch
+	if update, ok := strings.CutSuffix(operationID, "_partial_update"); ok && c.API.Spec != nil && c.API.Spec.HasOperation(update+"_update") {
+		operationID = update + "_update"
+	}
+	return c.readBody(dst, func(raw []byte) ([]oas.Violation, error) {
+		if c.API.Spec == nil {
+			return nil, nil
+		}
+		return c.API.Spec.ValidateRequest(operationID, raw, partial)
+	})
+}
+
+// BodySchema is Body for operations whose spec leaves the body unspecified: it validates
+// against the named component schema instead.
+func (c *Call) BodySchema(schema string, dst any) (map[string]json.RawMessage, error) {
+	partial := c.R.Method == http.MethodPatch
+	return c.readBody(dst, func(raw []byte) ([]oas.Violation, error) {
+		if c.API.Spec == nil {
+			return nil, nil
+		}
+		return c.API.Spec.ValidateBody(schema, raw, partial), nil
+	})
+}
+
+func (c *Call) readBody(dst any, validate func([]byte) ([]oas.Violation, error)) (map[string]json.RawMessage, error) {
 	if ct := c.R.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return nil, &Error{Kind: UnsupportedMediaType, Detail: fmt.Sprintf("Media type %q wordt niet ondersteund.", ct)}
 	}
@@ -300,19 +328,19 @@ func (c *Call) Body(operationID string, dst any) (map[string]json.RawMessage, er
 		}
 		return nil, FieldError("nonFieldErrors", "parse_error", "De request body kon niet gelezen worden.")
 	}
-	partial := c.R.Method == http.MethodPatch
-	if c.API.Spec != nil {
-		vs, err := c.API.Spec.ValidateRequest(operationID, raw, partial)
-		if err != nil {
-			return nil, err
+	vs, err := validate(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) > 0 {
+		params := make([]InvalidParam, len(vs))
+		for i, v := range vs {
+			params[i] = InvalidParam(v)
 		}
-		if len(vs) > 0 {
-			params := make([]InvalidParam, len(vs))
-			for i, v := range vs {
-				params[i] = InvalidParam(v)
-			}
-			return nil, Validation(params...)
-		}
+		return nil, Validation(params...)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
 	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &keys); err != nil {
