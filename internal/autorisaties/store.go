@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -72,6 +73,9 @@ type Register struct {
 	// nodes on the same PostgreSQL see a change within grantsTTL.
 	mu     sync.Mutex
 	grants map[string]cachedGrants
+	// gen counts the clears, so that a lookup that read the database before a write committed
+	// does not put its stale answer back into the cache after the write cleared it.
+	gen uint64
 }
 
 type cachedGrants struct {
@@ -86,9 +90,11 @@ func NewRegister(d *db.DB) *Register {
 	return &Register{db: d, grants: map[string]cachedGrants{}}
 }
 
+// forget drops every cached Grants, so that a write of this process is effective at once.
 func (r *Register) forget() {
 	r.mu.Lock()
 	r.grants = map[string]cachedGrants{}
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -97,6 +103,7 @@ func (r *Register) Grants(ctx context.Context, clientID string) (*zgw.Grants, er
 	now := time.Now()
 	r.mu.Lock()
 	c, ok := r.grants[clientID]
+	gen := r.gen
 	r.mu.Unlock()
 	if ok && now.Before(c.expires) {
 		return c.g, nil
@@ -116,7 +123,9 @@ func (r *Register) Grants(ctx context.Context, clientID string) (*zgw.Grants, er
 		}
 	}
 	r.mu.Lock()
-	r.grants[clientID] = cachedGrants{g: g, expires: now.Add(grantsTTL)}
+	if r.gen == gen {
+		r.grants[clientID] = cachedGrants{g: g, expires: now.Add(grantsTTL)}
+	}
 	r.mu.Unlock()
 	return g, nil
 }
@@ -284,32 +293,25 @@ func (r *Register) SeedFile(ctx context.Context, path string, secrets *zgw.Secre
 
 // Seed creates or updates applicaties so that they are exactly as given, matched by client
 // id, and registers their secrets. Running it again with the same input changes nothing, so
-// it can run at every start (configuration as code).
+// it can run at every start (configuration as code). Seeded applicaties obey the same rules
+// as those written through the API.
 func (r *Register) Seed(ctx context.Context, seeds []Seed, secrets *zgw.SecretStore) error {
 	for i, s := range seeds {
 		if len(s.ClientIDs) == 0 {
 			return fmt.Errorf("applicatie %d: clientIds is empty", i)
 		}
-		if err := seedRule(s); err != nil {
-			return fmt.Errorf("applicatie %s: %w", s.ClientIDs[0], err)
+		want := &Applicatie{ClientIDs: s.ClientIDs, Label: s.Label, HeeftAlleAutorisaties: s.HeeftAlleAutorisaties, Autorisaties: s.Autorisaties}
+		normalize(want)
+		if errs := checkApplicatie(want); len(errs.Params) > 0 {
+			return fmt.Errorf("applicatie %s: %w", s.ClientIDs[0], errs.Err())
 		}
 		err := r.db.Update(ctx, func(tx *db.Tx) error {
-			var owners []int64
-			for _, c := range s.ClientIDs {
-				var id int64
-				err := tx.QueryRow(ctx, `SELECT applicatie_id FROM applicatie_client WHERE client_id = $1`, c).Scan(&id)
-				if err == nil && !containsID(owners, id) {
-					owners = append(owners, id)
-				} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
+			owners, err := clientOwners(ctx, tx, s.ClientIDs)
+			if err != nil {
+				return err
 			}
 			if len(owners) > 1 {
 				return fmt.Errorf("client ids %v belong to %d different applicaties (ac-001)", s.ClientIDs, len(owners))
-			}
-			want := &Applicatie{ClientIDs: s.ClientIDs, Label: s.Label, HeeftAlleAutorisaties: s.HeeftAlleAutorisaties, Autorisaties: s.Autorisaties}
-			if want.Autorisaties == nil {
-				want.Autorisaties = []Autorisatie{}
 			}
 			actie := "create"
 			if len(owners) == 1 {
@@ -339,6 +341,23 @@ func (r *Register) Seed(ctx context.Context, seeds []Seed, secrets *zgw.SecretSt
 	return nil
 }
 
+// clientOwners returns the distinct applicaties that own any of clientIDs, in the order met.
+func clientOwners(ctx context.Context, q db.Querier, clientIDs []string) ([]int64, error) {
+	var owners []int64
+	for _, c := range clientIDs {
+		var id int64
+		err := q.QueryRow(ctx, `SELECT applicatie_id FROM applicatie_client WHERE client_id = $1`, c).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, err
+		case !slices.Contains(owners, id):
+			owners = append(owners, id)
+		}
+	}
+	return owners, nil
+}
+
 func (r *Register) seedSecrets(ctx context.Context, tx *db.Tx, s Seed, secrets *zgw.SecretStore) error {
 	if s.Secret == "" {
 		return nil
@@ -357,30 +376,10 @@ func (r *Register) seedSecrets(ctx context.Context, tx *db.Tx, s Seed, secrets *
 	return nil
 }
 
-// seedRule applies ac-002 to seeded applicaties, which do not pass through the API.
-func seedRule(s Seed) error {
-	if s.HeeftAlleAutorisaties && len(s.Autorisaties) > 0 {
-		return errors.New("heeftAlleAutorisaties together with autorisaties (ac-002)")
-	}
-	if !s.HeeftAlleAutorisaties && len(s.Autorisaties) == 0 {
-		return errors.New("no autorisaties and not heeftAlleAutorisaties (ac-002)")
-	}
-	return nil
-}
-
 func sameApplicatie(a, b *Applicatie) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // notify announces a change on kanaal autorisaties (autorisaties.md §4); the applicatie has no
