@@ -18,6 +18,7 @@ var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
 	patchStatusCreateResponse,
 	patchPartialBodies,
 	patchConsumerBadRequest,
+	patchReadOnlyURLLists,
 }
 
 // patchServers makes the one server the mount path, so that routing a
@@ -301,5 +302,31 @@ content:
 `))
 	b.patch(api, "/paths/~1applicaties~1consumer/get/responses/400", "400 `ValidatieFout` added",
 		"A missing clientId or an unknown query parameter is a 400 with invalidParams (algemeen §5); the OAS lists no 400 there.")
+	return nil
+}
+
+// patchReadOnlyURLLists: Catalogi 1.3.1 (both copies) types ZaakType.informatieobjecttypen and
+// InformatieObjectType.zaaktypen as a string, an artefact of how the reference implementation
+// generated its schema; the resources render lists of URLs (Open Zaak, and the 1.3.2 spec).
+func patchReadOnlyURLLists(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "catalogi" {
+		return nil
+	}
+	fields := map[string][]string{
+		"ZaakType": {"informatieobjecttypen"}, "ZaakTypeCreate": {"informatieobjecttypen"},
+		"ZaakTypeUpdate": {"informatieobjecttypen"}, "InformatieObjectType": {"zaaktypen"},
+	}
+	for _, schema := range sortedKeys(fields) {
+		for _, field := range fields[schema] {
+			prop := dig(doc, "components", "schemas", schema, "properties", field)
+			if prop == nil || get(prop, "type") == nil || get(prop, "type").Value != "string" {
+				continue
+			}
+			set(prop, "type", str("array"))
+			set(prop, "items", fromYAML("type: string\nformat: uri"))
+			b.patch(api, "/components/schemas/"+schema+"/properties/"+field, "read-only `string` -> array of URIs",
+				"The field lists URLs of related types in every implementation and in Catalogi 1.3.2; the 1.3.1 schema says string.")
+		}
+	}
 	return nil
 }
