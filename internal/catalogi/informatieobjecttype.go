@@ -1,3 +1,373 @@
 package catalogi
 
-func (r *register) mountInformatieobjecttype() {}
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
+)
+
+// iotIn is the request form of an InformatieObjectType; catalogus, omschrijving and the
+// validity are columns, iotData is stored in data as it is rendered.
+type iotIn struct {
+	Catalogus       string  `json:"catalogus"`
+	Omschrijving    string  `json:"omschrijving"`
+	BeginGeldigheid string  `json:"beginGeldigheid"`
+	EindeGeldigheid *string `json:"eindeGeldigheid"`
+	iotData
+}
+
+type iotData struct {
+	Vertrouwelijkheidaanduiding string                  `json:"vertrouwelijkheidaanduiding"`
+	Informatieobjectcategorie   string                  `json:"informatieobjectcategorie"`
+	Trefwoord                   []string                `json:"trefwoord"`
+	OmschrijvingGeneriek        iotOmschrijvingGeneriek `json:"omschrijvingGeneriek"`
+}
+
+type iotOmschrijvingGeneriek struct {
+	InformatieobjecttypeOmschrijvingGeneriek           string  `json:"informatieobjecttypeOmschrijvingGeneriek"`
+	DefinitieInformatieobjecttypeOmschrijvingGeneriek  string  `json:"definitieInformatieobjecttypeOmschrijvingGeneriek"`
+	HerkomstInformatieobjecttypeOmschrijvingGeneriek   string  `json:"herkomstInformatieobjecttypeOmschrijvingGeneriek"`
+	HierarchieInformatieobjecttypeOmschrijvingGeneriek string  `json:"hierarchieInformatieobjecttypeOmschrijvingGeneriek"`
+	OpmerkingInformatieobjecttypeOmschrijvingGeneriek  *string `json:"opmerkingInformatieobjecttypeOmschrijvingGeneriek"`
+}
+
+// typeRow is a stored version of an informatieobjecttype or besluittype: naam is the
+// omschrijving; rel1 and rel2 the besluittype's informatieobjecttypen and zaaktypen.
+type typeRow struct {
+	id           int64
+	uuid         string
+	catID        int64
+	catUUID      string
+	naam         string
+	concept      bool
+	begin, einde db.Date
+	rel1, rel2   string
+	data         []byte
+}
+
+func (r *register) typeLoad(ctx context.Context, t *hoofdtype, where string, args ...any) ([]*typeRow, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	rels := "'', ''"
+	if t == htBesluittype {
+		rels = "t.informatieobjecttypen, t.zaaktypen"
+	}
+	rows, err := r.db.Query(ctx, `SELECT t.id, CAST(t.uuid AS TEXT), t.catalogus_id, CAST(c.uuid AS TEXT), t.omschrijving, t.concept,
+		t.begin_geldigheid, t.einde_geldigheid, `+rels+`, t.data
+		FROM `+t.table+` t JOIN catalogus c ON c.id = t.catalogus_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.table, err)
+	}
+	defer rows.Close()
+	var out []*typeRow
+	for rows.Next() {
+		x := &typeRow{}
+		if err := rows.Scan(&x.id, &x.uuid, &x.catID, &x.catUUID, &x.naam, &x.concept, &x.begin, &x.einde, &x.rel1, &x.rel2, &x.data); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// typeList is the list of informatieobjecttypen or besluittypen: the filters they share,
+// plus extra's own.
+func (r *register) typeList(c *zgw.Call, t *hoofdtype, extra []string, filter func(ctx context.Context, q *zgw.Query, w *db.Where) error,
+	render func(ctx context.Context, rows []*typeRow, date string) ([][]byte, error)) error {
+	q := c.Query(append([]string{"catalogus", "status", "datumGeldigheid", "omschrijving", "page"}, extra...)...)
+	var w db.Where
+	if u := q.URL("catalogus"); u != "" {
+		r.filterCatalogus(&w, u)
+	}
+	if v := q.String("omschrijving"); v != "" {
+		w.And("omschrijving = ?", v)
+	}
+	ztcStatus(q, &w, "concept")
+	date := ztcGeldig(q, &w, "")
+	ctx := c.Ctx()
+	if filter != nil {
+		if err := filter(ctx, q, &w); err != nil {
+			return err
+		}
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	return r.ztcList(c, date, func() ([]byte, error) {
+		p, err := db.List(ctx, r.db, t.table, &w, "catalogus_id, omschrijving, begin_geldigheid, id", q.Page, zgw.PageSize)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := r.typeLoad(ctx, t, "t.id IN ("+r.idsIn()+")", idsArg(p.IDs)...)
+		if err != nil {
+			return nil, err
+		}
+		items, err := render(ctx, inOrder(p.IDs, rows, func(x *typeRow) int64 { return x.id }), r.peildatum(date))
+		if err != nil {
+			return nil, err
+		}
+		return ztcPage(c, q.Page, p.Count, items)
+	})
+}
+
+// typeRetrieve is the detail of an informatieobjecttype or besluittype.
+func (r *register) typeRetrieve(c *zgw.Call, t *hoofdtype, render func(ctx context.Context, rows []*typeRow, date string) ([][]byte, error)) error {
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	return r.ztcDetail(c, "", func() ([]byte, error) { return r.typeOne(c.Ctx(), t, pathUUID(c), render) })
+}
+
+// typeOne renders the version with uuid id, or answers 404.
+func (r *register) typeOne(ctx context.Context, t *hoofdtype, id string, render func(ctx context.Context, rows []*typeRow, date string) ([][]byte, error)) ([]byte, error) {
+	if id == "" {
+		return nil, zgw.ErrNotFound()
+	}
+	rows, err := r.typeLoad(ctx, t, "t.uuid = $1", id)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, zgw.ErrNotFound()
+	}
+	out, err := render(ctx, rows, r.peildatum(""))
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// typeHead writes what informatieobjecttype and besluittype render alike.
+func (r *register) typeHead(w *jw, t *hoofdtype, x *typeRow, b bereikVan) {
+	w.open()
+	w.str("url", r.api.URL(t.collection, x.uuid))
+	w.str("catalogus", r.api.URL("catalogussen", x.catUUID))
+	w.str("omschrijving", x.naam)
+	w.str("beginGeldigheid", string(x.begin))
+	w.date("eindeGeldigheid", string(x.einde))
+	w.date("beginObject", b.begin)
+	w.date("eindeObject", b.einde)
+	w.boolean("concept", x.concept)
+}
+
+func (r *register) mountInformatieobjecttype() {
+	a := r.api
+	a.Handle("GET /informatieobjecttypen", ztcRead, func(c *zgw.Call) error {
+		return r.typeList(c, htIOT, nil, nil, r.iotRender)
+	})
+	a.Handle("POST /informatieobjecttypen", zgw.Scopes(ztcSchrijven), r.iotWrite)
+	// GET also answers HEAD (net/http); Detail then sends the headers only.
+	a.Handle("GET /informatieobjecttypen/{uuid}", ztcRead, func(c *zgw.Call) error { return r.typeRetrieve(c, htIOT, r.iotRender) })
+	a.Handle("PUT /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.iotWrite)
+	a.Handle("PATCH /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.iotWrite)
+	a.Handle("DELETE /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdVerwijderen), func(c *zgw.Call) error {
+		return r.hoofdDestroy(c, htIOT)
+	})
+	a.Handle("POST /informatieobjecttypen/{uuid}/publish", zgw.Scopes(ztcSchrijven), func(c *zgw.Call) error {
+		return r.hoofdPublish(c, htIOT, nil, func(ctx context.Context, id string) ([]byte, error) {
+			return r.typeOne(ctx, htIOT, id, r.iotRender)
+		})
+	})
+}
+
+// iotWrite is create, update and partial update. The OAS of 1.3.1 leaves the PUT and PATCH
+// bodies unspecified; they are checked against the create schema (InformatieObjectType).
+// Create answers 201 as Open Zaak does (the OAS says 200).
+func (r *register) iotWrite(c *zgw.Call) error {
+	ctx := c.Ctx()
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	var cur *versie
+	in := &iotIn{}
+	if c.R.Method != http.MethodPost {
+		var err error
+		if cur, err = r.hoofdByPath(c, r.db, htIOT); err != nil {
+			return err
+		}
+		if c.R.Method == http.MethodPatch {
+			rows, err := r.typeLoad(ctx, htIOT, "t.id = $1", cur.ID)
+			if err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				return zgw.ErrNotFound()
+			}
+			x := rows[0]
+			in = &iotIn{Catalogus: r.api.URL("catalogussen", x.catUUID), Omschrijving: x.naam, BeginGeldigheid: string(x.begin), EindeGeldigheid: x.einde.Ptr()}
+			if err := json.Unmarshal(x.data, &in.iotData); err != nil {
+				return fmt.Errorf("informatieobjecttype %s data: %w", x.uuid, err)
+			}
+		}
+	}
+	keys, err := c.Body("informatieobjecttype_create", in)
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		if err := ztc009Wijzigen(c, cur, keys); err != nil {
+			return err
+		}
+	}
+	sent := func(k string) bool { return c.R.Method != http.MethodPatch || zgw.Sent(keys, k) }
+	var errs zgw.Errs
+	catID, catUUID, err := r.typeCatalogus(ctx, in.Catalogus, sent, cur, &errs)
+	if err != nil {
+		return err
+	}
+	geldigheidCheck(in.BeginGeldigheid, in.EindeGeldigheid, &errs)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	in.Trefwoord = nonNil(in.Trefwoord)
+	data, err := jsonData(in.iotData)
+	if err != nil {
+		return err
+	}
+	id := zgw.NewUUID()
+	if cur != nil {
+		id = cur.UUID
+	}
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		if cur == nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO informatieobjecttype (uuid, catalogus_id, omschrijving, concept, begin_geldigheid, einde_geldigheid, data)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, catID, in.Omschrijving, true, in.BeginGeldigheid, dateArg(in.EindeGeldigheid), data); err != nil {
+				return fmt.Errorf("insert informatieobjecttype: %w", err)
+			}
+			return r.hoofdNotify(ctx, tx, htIOT, id, catUUID, "create")
+		}
+		return r.typeUpdate(c, tx, htIOT, cur, keys, in.Omschrijving, in.BeginGeldigheid, in.EindeGeldigheid, `data = $4`, data)
+	})
+	if err != nil {
+		return err
+	}
+	b, err := r.typeOne(ctx, htIOT, id, r.iotRender)
+	if err != nil {
+		return err
+	}
+	if cur == nil {
+		return c.Created(r.api.URL(htIOT.collection, id), jsonRaw(b))
+	}
+	return c.JSON(http.StatusOK, jsonRaw(b))
+}
+
+// typeCatalogus checks the catalogus of an informatieobjecttype or besluittype request:
+// one of this API, and on update the one it has.
+func (r *register) typeCatalogus(ctx context.Context, u string, sent func(string) bool, cur *versie, errs *zgw.Errs) (int64, string, error) {
+	if cur != nil && !sent("catalogus") {
+		return cur.CatalogusID, cur.CatalogusUUID, nil
+	}
+	id, catUUID, err := r.ztcCatalogus(ctx, r.db, "catalogus", u)
+	if err := mergeInvalid(errs, err); err != nil {
+		return 0, "", err
+	}
+	if err == nil && cur != nil && id != cur.CatalogusID {
+		errs.Add("catalogus", "wijzigen-niet-toegelaten", "De catalogus van een type kan niet worden gewijzigd.")
+	}
+	return id, catUUID, nil
+}
+
+// typeUpdate stores a replaced or patched informatieobjecttype or besluittype inside tx,
+// after checking the version is still what the request was judged against (ztc-009) and
+// that a published version does not come to overlap another (ztc-016). set assigns the
+// resource's own columns from $4 on, with vals.
+func (r *register) typeUpdate(c *zgw.Call, tx *db.Tx, t *hoofdtype, cur *versie, keys map[string]json.RawMessage,
+	naam, begin string, einde *string, set string, vals ...any) error {
+	ctx := c.Ctx()
+	v, err := r.hoofdVersie(ctx, tx, t, cur.UUID)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		return zgw.ErrNotFound()
+	}
+	if err := ztc009Wijzigen(c, v, keys); err != nil {
+		return err
+	}
+	args := append([]any{naam, begin, dateArg(einde)}, vals...)
+	args = append(args, v.ID)
+	if _, err := tx.Exec(ctx, `UPDATE `+t.table+` SET omschrijving = $1, begin_geldigheid = $2, einde_geldigheid = $3, `+set+
+		` WHERE id = $`+fmt.Sprint(len(args)), args...); err != nil {
+		return fmt.Errorf("update %s: %w", t.table, err)
+	}
+	v.Naam, v.Begin, v.Einde = naam, db.Date(begin), db.Date(derefDate(einde))
+	if err := r.ztc016Overlap(ctx, tx, t, v); err != nil {
+		return err
+	}
+	actie := "update"
+	if c.R.Method == http.MethodPatch {
+		actie = "partial_update"
+	}
+	return r.hoofdNotify(ctx, tx, t, v.UUID, v.CatalogusUUID, actie)
+}
+
+// Kinds of relrow of iotRender.
+const (
+	ikZaaktype = iota
+	ikBesluittype
+	ikBereik
+)
+
+// iotRender renders a page of informatieobjecttypen with the zaaktypen that use them
+// (through their zaaktype-informatieobjecttypen) and the besluittypen that name them, as
+// published and valid on date, in one query for the page.
+func (r *register) iotRender(ctx context.Context, rows []*typeRow, date string) ([][]byte, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var cats, names []any
+	seen := map[int64]bool{}
+	for _, x := range rows {
+		if !seen[x.catID] {
+			seen[x.catID] = true
+			cats = append(cats, x.catID)
+		}
+		names = append(names, x.naam)
+	}
+	q := r.relq()
+	catIn, namesIn := q.in(cats), q.in(names)
+	q.add(`SELECT %d, z.catalogus_id, z.id, CAST(z.uuid AS TEXT), t.informatieobjecttype_omschrijving, '', 1
+		FROM zaaktypeinformatieobjecttype t JOIN zaaktype z ON z.id = t.zaaktype_id
+		WHERE z.catalogus_id IN (%s) AND t.informatieobjecttype_omschrijving IN (%s) AND %s`, ikZaaktype, catIn, namesIn, q.geldig("z", date))
+	q.add(`SELECT %d, b.catalogus_id, b.id, CAST(b.uuid AS TEXT), '', b.informatieobjecttypen, 1 FROM besluittype b
+		WHERE b.catalogus_id IN (%s) AND b.informatieobjecttypen <> '' AND %s`, ikBesluittype, catIn, q.geldig("b", date))
+	q.bereik(ikBereik, htIOT, catIn, namesIn)
+	found, err := q.run(ctx, r.db)
+	if err != nil {
+		return nil, err
+	}
+	zaaktypen := versies{}
+	besluit := map[int64][]relrow{}
+	bereik := map[catNaam]bereikVan{}
+	for _, x := range found {
+		switch x.kind {
+		case ikZaaktype:
+			zaaktypen.add(x)
+		case ikBesluittype:
+			besluit[x.owner] = append(besluit[x.owner], x)
+		case ikBereik:
+			bereik[catNaam{x.owner, x.naam}] = bereikVan{begin: x.uuid, einde: x.extra}
+		}
+	}
+	out := make([][]byte, len(rows))
+	for i, x := range rows {
+		w := jw{b: make([]byte, 0, 1024+len(x.data))}
+		r.typeHead(&w, htIOT, x, bereik[catNaam{x.catID, x.naam}])
+		w.urls("zaaktypen", r.api, htZaaktype.collection, zaaktypen.geldige(x.catID, x.naam))
+		var bs []string
+		for _, b := range besluit[x.catID] {
+			if naamlijstBevat(b.extra, x.naam) {
+				bs = append(bs, b.uuid)
+			}
+		}
+		w.urls("besluittypen", r.api, htBesluittype.collection, bs)
+		w.splice(x.data)
+		out[i] = w.b
+	}
+	return out, nil
+}

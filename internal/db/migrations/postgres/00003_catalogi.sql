@@ -8,7 +8,9 @@ CREATE TABLE catalogus (
     rsin   TEXT NOT NULL,
     data   JSONB NOT NULL
 );
-CREATE INDEX catalogus_domein ON catalogus (domein, rsin);
+-- Open Zaak keeps (domein, rsin) unique; the index also serves the domein/rsin filters.
+CREATE UNIQUE INDEX catalogus_domein ON catalogus (domein, rsin);
+CREATE INDEX catalogus_rsin ON catalogus (rsin);
 
 CREATE TABLE zaaktype (
     id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -18,7 +20,15 @@ CREATE TABLE zaaktype (
     concept          BOOLEAN NOT NULL,
     begin_geldigheid DATE NOT NULL,
     einde_geldigheid DATE,
+    -- trefwoorden, besluittypen (omschrijvingen) and deelzaaktypen (identificaties) are lists
+    -- written as '\n'-separated text with a leading and trailing separator ("\na\nb\n"), so
+    -- that "contains" is one LIKE on both dialects; gerelateerde is the JSON list of
+    -- {zaaktype: identificatie, aardRelatie, toelichting} as written. Relations by name are
+    -- resolved to URLs when read (catalogi 1.3 history model).
     trefwoorden      TEXT NOT NULL DEFAULT '',
+    besluittypen     TEXT NOT NULL DEFAULT '',
+    deelzaaktypen    TEXT NOT NULL DEFAULT '',
+    gerelateerde     TEXT NOT NULL DEFAULT '[]',
     data             JSONB NOT NULL
 );
 CREATE INDEX zaaktype_catalogus ON zaaktype (catalogus_id, identificatie, begin_geldigheid);
@@ -44,6 +54,10 @@ CREATE TABLE besluittype (
     concept          BOOLEAN NOT NULL,
     begin_geldigheid DATE NOT NULL,
     einde_geldigheid DATE,
+    -- informatieobjecttypen (omschrijvingen) and zaaktypen (identificaties, ztc-issue-001)
+    -- as '\n'-separated lists, like zaaktype.besluittypen.
+    informatieobjecttypen TEXT NOT NULL DEFAULT '',
+    zaaktypen        TEXT NOT NULL DEFAULT '',
     data             JSONB NOT NULL
 );
 CREATE INDEX besluittype_catalogus ON besluittype (catalogus_id, omschrijving, begin_geldigheid);
@@ -103,10 +117,50 @@ CREATE TABLE zaaktypeinformatieobjecttype (
     volgnummer                        INTEGER NOT NULL,
     data                              JSONB NOT NULL
 );
-CREATE INDEX ztiot_zaaktype ON zaaktypeinformatieobjecttype (zaaktype_id, volgnummer);
+CREATE UNIQUE INDEX ztiot_zaaktype ON zaaktypeinformatieobjecttype (zaaktype_id, volgnummer);
 CREATE INDEX ztiot_iot ON zaaktypeinformatieobjecttype (informatieobjecttype_omschrijving);
 
+-- catalogi_wijziging counts the writes to each catalogi table; triggers keep it, so every
+-- writer (any register code, any node, even SQL by hand) is counted. The sum over the
+-- tables only ever grows, so it names the state of the catalogue: the in-process cache of
+-- rendered types is keyed on it and never serves what another node has since changed. One
+-- row per table, so that concurrent writers of different tables never wait on each other.
+CREATE TABLE catalogi_wijziging (
+    tabel  TEXT PRIMARY KEY,
+    versie BIGINT NOT NULL
+);
+INSERT INTO catalogi_wijziging (tabel, versie) VALUES
+    ('catalogus', 0),
+    ('zaaktype', 0),
+    ('informatieobjecttype', 0),
+    ('besluittype', 0),
+    ('statustype', 0),
+    ('roltype', 0),
+    ('resultaattype', 0),
+    ('eigenschap', 0),
+    ('zaakobjecttype', 0),
+    ('zaaktypeinformatieobjecttype', 0);
+-- +goose StatementBegin
+CREATE FUNCTION catalogi_wijziging() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE catalogi_wijziging SET versie = versie + 1 WHERE tabel = TG_TABLE_NAME;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER catalogus_wijziging AFTER INSERT OR UPDATE OR DELETE ON catalogus FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER zaaktype_wijziging AFTER INSERT OR UPDATE OR DELETE ON zaaktype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER informatieobjecttype_wijziging AFTER INSERT OR UPDATE OR DELETE ON informatieobjecttype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER besluittype_wijziging AFTER INSERT OR UPDATE OR DELETE ON besluittype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER statustype_wijziging AFTER INSERT OR UPDATE OR DELETE ON statustype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER roltype_wijziging AFTER INSERT OR UPDATE OR DELETE ON roltype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER resultaattype_wijziging AFTER INSERT OR UPDATE OR DELETE ON resultaattype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER eigenschap_wijziging AFTER INSERT OR UPDATE OR DELETE ON eigenschap FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER zaakobjecttype_wijziging AFTER INSERT OR UPDATE OR DELETE ON zaakobjecttype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+CREATE TRIGGER zaaktypeinformatieobjecttype_wijziging AFTER INSERT OR UPDATE OR DELETE ON zaaktypeinformatieobjecttype FOR EACH STATEMENT EXECUTE FUNCTION catalogi_wijziging();
+
 -- +goose Down
+DROP TABLE catalogi_wijziging;
 DROP TABLE zaaktypeinformatieobjecttype;
 DROP TABLE zaakobjecttype;
 DROP TABLE eigenschap;
@@ -117,3 +171,4 @@ DROP TABLE besluittype;
 DROP TABLE informatieobjecttype;
 DROP TABLE zaaktype;
 DROP TABLE catalogus;
+DROP FUNCTION catalogi_wijziging();

@@ -1,0 +1,287 @@
+package catalogi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/meent/meent/internal/app/apptest"
+	"github.com/meent/meent/internal/autorisaties"
+	"github.com/meent/meent/internal/spec/spectest"
+	"github.com/meent/meent/internal/zgw"
+)
+
+// TestMain corrects, for the tests of this package only, five defects of the bundled
+// Catalogi 1.3.1 OAS that would make every correct answer fail the contract check. They
+// belong in the spec bundler (internal/spec PATCHES.md); until they are there, the tests
+// hold Meent to the corrected contract, which is what Open Zaak serves:
+//   - ZaakType.informatieobjecttypen and InformatieObjectType.zaaktypen are typed string,
+//     but are lists of URLs;
+//   - informatieobjecttype_create documents 200, Open Zaak answers 201 Created;
+//   - zaaktype/informatieobjecttype/besluittype destroy document 200 with a body, Open Zaak
+//     answers 204 No Content (as the OAS does for every other delete);
+//   - the PATCH of those three and the PUT of informatieobjecttype take and answer an
+//     "unspecified" object whose members may not be null, so no real request or answer fits;
+//     they take any object and answer the resource;
+//   - the deletes document no 400, but ztc-009 and ztc-010 refuse deletes with a 400.
+func TestMain(m *testing.M) {
+	doc := spectest.Load(mainTB{}, "catalogi")
+	urls := openapi3.NewArraySchema()
+	urls.Items = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("uri"))
+	urls.ReadOnly = true
+	for _, s := range []struct{ schema, prop string }{{"ZaakType", "informatieobjecttypen"}, {"InformatieObjectType", "zaaktypen"}} {
+		doc.Components.Schemas[s.schema].Value.Properties[s.prop] = openapi3.NewSchemaRef("", urls)
+	}
+	// Any JSON object, members null included.
+	anyObject := openapi3.NewObjectSchema()
+	anyObject.AdditionalProperties = openapi3.AdditionalProperties{Schema: openapi3.NewSchemaRef("", &openapi3.Schema{Nullable: true})}
+	var validatieFout *openapi3.ResponseRef
+	for _, p := range doc.Paths.Map() {
+		for _, op := range p.Operations() {
+			if op.OperationID == "zaaktype_create" {
+				validatieFout = op.Responses.Status(400)
+			}
+		}
+	}
+	for _, p := range doc.Paths.Map() {
+		for _, op := range p.Operations() {
+			resource := strings.Split(op.OperationID, "_")[0]
+			schema := map[string]string{"zaaktype": "ZaakType", "informatieobjecttype": "InformatieObjectType", "besluittype": "BesluitType"}[resource]
+			switch op.OperationID {
+			case "informatieobjecttype_create":
+				op.Responses.Set("201", op.Responses.Status(200))
+			case "zaaktype_destroy", "informatieobjecttype_destroy", "besluittype_destroy":
+				op.Responses.Set("204", &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("No content")})
+			case "zaaktype_partial_update", "informatieobjecttype_update", "informatieobjecttype_partial_update", "besluittype_partial_update":
+				op.RequestBody.Value.Content.Get("application/json").Schema = openapi3.NewSchemaRef("", anyObject)
+				op.Responses.Status(200).Value.Content.Get("application/json").Schema = openapi3.NewSchemaRef("#/components/schemas/"+schema, doc.Components.Schemas[schema].Value)
+			}
+			if strings.HasSuffix(op.OperationID, "_destroy") && op.Responses.Status(400) == nil {
+				op.Responses.Set("400", validatieFout)
+			}
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// mainTB lets TestMain load the spec; Load only calls Helper, and Fatal on failure.
+type mainTB struct{ testing.TB }
+
+func (mainTB) Helper()           {}
+func (mainTB) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
+
+const (
+	hkRoot = "/catalogi/api/v1"
+	hkRef  = "/referentielijsten/api/v1"
+)
+
+// hk is a running Meent with the helpers of the main-type tests.
+type hk struct {
+	*apptest.Env
+	mu  sync.Mutex
+	seq int
+}
+
+func newHK(e *apptest.Env) *hk { return &hk{Env: e} }
+
+func (h *hk) next() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	return h.seq
+}
+
+func (h *hk) do(t *testing.T, method, u string, body any) *apptest.Resp {
+	t.Helper()
+	return h.Do(t, apptest.Req{Method: method, URL: u, Body: body, Token: h.Admin})
+}
+
+// must sends a request with the admin token and expects status want; it returns the body.
+func (h *hk) must(t *testing.T, method, u string, body any, want int) map[string]any {
+	t.Helper()
+	r := h.do(t, method, u, body)
+	if r.Status != want {
+		t.Fatalf("%s %s = %d, want %d:\n%s", method, u, r.Status, want, r.Body)
+	}
+	if len(r.Body) == 0 {
+		return nil
+	}
+	return r.JSON(t)
+}
+
+func (h *hk) catalogus(t *testing.T) string {
+	t.Helper()
+	return h.Post(t, hkRoot+"/catalogussen", map[string]any{
+		"domein": fmt.Sprintf("D%d", h.next()), "rsin": "002220647", "contactpersoonBeheerNaam": "Beheer",
+	})["url"].(string)
+}
+
+func hkZaaktypeBody(catalogus, identificatie string, over map[string]any) map[string]any {
+	b := map[string]any{
+		"identificatie": identificatie, "omschrijving": "Zaaktype " + identificatie,
+		"vertrouwelijkheidaanduiding": "openbaar", "doel": "Testen", "aanleiding": "Test",
+		"indicatieInternOfExtern": "extern", "handelingInitiator": "Aanvragen", "onderwerp": "Test",
+		"handelingBehandelaar": "Behandelen", "doorlooptijd": "P30D", "opschortingEnAanhoudingMogelijk": false,
+		"verlengingMogelijk": false, "publicatieIndicatie": false, "productenOfDiensten": []string{},
+		"referentieproces": map[string]any{"naam": "Test"}, "verantwoordelijke": "Gemeente", "versiedatum": "2024-01-01",
+		"beginGeldigheid": "2024-01-01", "catalogus": catalogus, "besluittypen": []string{}, "deelzaaktypen": []string{},
+		"gerelateerdeZaaktypen": []any{},
+	}
+	for k, v := range over {
+		if v == nil {
+			delete(b, k)
+		} else {
+			b[k] = v
+		}
+	}
+	return b
+}
+
+func hkIOTBody(catalogus, omschrijving string, over map[string]any) map[string]any {
+	b := map[string]any{
+		"catalogus": catalogus, "omschrijving": omschrijving, "beginGeldigheid": "2024-01-01",
+		"vertrouwelijkheidaanduiding": "openbaar", "informatieobjectcategorie": "Test",
+	}
+	for k, v := range over {
+		b[k] = v
+	}
+	return b
+}
+
+func hkBesluittypeBody(catalogus, omschrijving string, over map[string]any) map[string]any {
+	b := map[string]any{
+		"catalogus": catalogus, "omschrijving": omschrijving, "beginGeldigheid": "2024-01-01", "publicatieIndicatie": false, "zaaktypen": []string{},
+		"informatieobjecttypen": []string{},
+	}
+	for k, v := range over {
+		b[k] = v
+	}
+	return b
+}
+
+func (h *hk) zaaktype(t *testing.T, catalogus, identificatie string, over map[string]any) map[string]any {
+	t.Helper()
+	return h.Post(t, hkRoot+"/zaaktypen", hkZaaktypeBody(catalogus, identificatie, over))
+}
+
+func (h *hk) iot(t *testing.T, catalogus, omschrijving string, over map[string]any) map[string]any {
+	t.Helper()
+	return h.Post(t, hkRoot+"/informatieobjecttypen", hkIOTBody(catalogus, omschrijving, over))
+}
+
+func (h *hk) besluittype(t *testing.T, catalogus, omschrijving string, over map[string]any) map[string]any {
+	t.Helper()
+	return h.Post(t, hkRoot+"/besluittypen", hkBesluittypeBody(catalogus, omschrijving, over))
+}
+
+func (h *hk) ztiot(t *testing.T, zaaktype, iot string, volgnummer int) map[string]any {
+	t.Helper()
+	return h.Post(t, hkRoot+"/zaaktype-informatieobjecttypen", map[string]any{
+		"zaaktype": zaaktype, "informatieobjecttype": iot, "volgnummer": volgnummer, "richting": "inkomend",
+	})
+}
+
+func (h *hk) publish(t *testing.T, u string) map[string]any {
+	t.Helper()
+	return h.must(t, http.MethodPost, u+"/publish", nil, http.StatusOK)
+}
+
+// count is the count of a list.
+func (h *hk) count(t *testing.T, u string) int {
+	t.Helper()
+	r := h.Get(t, u)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s = %d: %s", u, r.Status, r.Body)
+	}
+	return int(r.JSON(t)["count"].(float64))
+}
+
+// results returns the results of a list page.
+func (h *hk) results(t *testing.T, u string) []map[string]any {
+	t.Helper()
+	r := h.Get(t, u)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s = %d: %s", u, r.Status, r.Body)
+	}
+	var page struct {
+		Results []map[string]any `json:"results"`
+	}
+	r.Decode(t, &page)
+	return page.Results
+}
+
+// outbox is the number of notifications written so far.
+func (h *hk) outbox(t *testing.T) int {
+	t.Helper()
+	rows, err := zgw.Outbox(context.Background(), h.App.DB, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rows)
+}
+
+// lastNotification is the newest notification.
+func (h *hk) lastNotification(t *testing.T) zgw.OutboxRow {
+	t.Helper()
+	rows, err := zgw.Outbox(context.Background(), h.App.DB, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		t.Fatal("no notifications")
+	}
+	return rows[len(rows)-1]
+}
+
+// client returns a token of a client with only these ztc scopes.
+func (h *hk) client(t *testing.T, scopes ...string) string {
+	t.Helper()
+	id := fmt.Sprintf("hk-%d", h.next())
+	return h.AddClient(t, autorisaties.Seed{ClientIDs: []string{id}, Secret: id + "-secret", Label: id,
+		Autorisaties: []autorisaties.Autorisatie{{Component: "ztc", Scopes: scopes}}})
+}
+
+// procestype is the URL of a procestype of the built-in Referentielijsten API.
+func (h *hk) procestype(t *testing.T) string {
+	t.Helper()
+	var list []map[string]any
+	h.Get(t, hkRef+"/procestypen").Decode(t, &list)
+	if len(list) == 0 {
+		t.Fatal("the Referentielijsten API serves no procestypen")
+	}
+	return list[0]["url"].(string)
+}
+
+// invalid checks a 400 that names (name, code).
+func hkInvalid(t *testing.T, r *apptest.Resp, name, code string) {
+	t.Helper()
+	if r.Status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
+	}
+	var f struct {
+		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
+	}
+	r.Decode(t, &f)
+	for _, p := range f.InvalidParams {
+		if p.Name == name && p.Code == code {
+			return
+		}
+	}
+	t.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
+}
+
+func hkUUID(u string) string { return u[strings.LastIndex(u, "/")+1:] }
+
+func hkStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
