@@ -19,6 +19,7 @@ var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
 	patchPartialBodies,
 	patchConsumerBadRequest,
 	patchReadOnlyURLLists,
+	patchCatalogiOperations,
 }
 
 // patchServers makes the one server the mount path, so that routing a
@@ -308,10 +309,8 @@ content:
 // patchReadOnlyURLLists: Catalogi 1.3.1 (both copies) types ZaakType.informatieobjecttypen and
 // InformatieObjectType.zaaktypen as a string, an artefact of how the reference implementation
 // generated its schema; the resources render lists of URLs (Open Zaak, and the 1.3.2 spec).
+// Zaken and Documenten carry copies of these schemas for expand, with the same defect.
 func patchReadOnlyURLLists(b *bundle, api API, doc *yaml.Node) error {
-	if api.Name != "catalogi" {
-		return nil
-	}
 	fields := map[string][]string{
 		"ZaakType": {"informatieobjecttypen"}, "ZaakTypeCreate": {"informatieobjecttypen"},
 		"ZaakTypeUpdate": {"informatieobjecttypen"}, "InformatieObjectType": {"zaaktypen"},
@@ -329,4 +328,127 @@ func patchReadOnlyURLLists(b *bundle, api API, doc *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// catalogiUnspecified are the Catalogi 1.3.1 operations whose request and response bodies the
+// published file leaves as "Unspecified", with the schemas the resources actually use (those
+// of the sibling operations; a PATCH gets a copy without required fields).
+var catalogiUnspecified = []struct{ op, request, response string }{
+	{"zaaktype_partial_update", "ZaakTypeUpdate", "ZaakType"},
+	{"informatieobjecttype_update", "InformatieObjectType", "InformatieObjectType"},
+	{"informatieobjecttype_partial_update", "InformatieObjectType", "InformatieObjectType"},
+	{"besluittype_partial_update", "BesluitTypeUpdate", "BesluitType"},
+}
+
+// patchCatalogiOperations mends the Catalogi 1.3.1 operations that the published file got
+// wrong, each as the reference implementation and Open Zaak answer: unspecified bodies,
+// informatieobjecttype_create answering 200, deletes of the main types answering 200 with a
+// body, and deletes without the 400 that ztc-009/ztc-010 refusals need.
+func patchCatalogiOperations(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "catalogi" {
+		return nil
+	}
+	ops := operationsByID(doc)
+	for _, u := range catalogiUnspecified {
+		op := ops[u.op]
+		if op == nil {
+			return fmt.Errorf("catalogi: operation %s not found", u.op)
+		}
+		req := dig(op.node, "requestBody", "content", "application/json")
+		if req == nil || dig(req, "schema", "$ref") != nil {
+			continue
+		}
+		name := u.request
+		if strings.HasSuffix(u.op, "_partial_update") {
+			name = "Patched" + u.request
+			schemas := dig(doc, "components", "schemas")
+			if get(schemas, name) == nil {
+				c := clone(get(schemas, u.request))
+				del(c, "required")
+				set(schemas, name, c)
+			}
+		}
+		set(req, "schema", fromYAML(`$ref: '`+schemasPrefix+name+`'`))
+		set(get(op.node, "requestBody"), "required", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		if resp := dig(op.node, "responses", "200", "content", "application/json"); resp != nil {
+			set(resp, "schema", fromYAML(`$ref: '`+schemasPrefix+u.response+`'`))
+		}
+		b.patch(api, op.ptr+"/requestBody", fmt.Sprintf("unspecified request and 200 bodies -> `%s` / `%s`", name, u.response),
+			"The published file leaves these bodies unspecified; the resource takes and returns the same fields as its sibling operations.")
+	}
+	if op := ops["informatieobjecttype_create"]; op != nil {
+		responses := get(op.node, "responses")
+		if ok := get(responses, "201") == nil && get(responses, "200") != nil; ok {
+			for i := 0; i < len(responses.Content); i += 2 {
+				if responses.Content[i].Value == "200" {
+					responses.Content[i].Value = "201"
+				}
+			}
+			b.patch(api, op.ptr+"/responses/200", "201 instead of 200",
+				"A create answers 201 (algemeen §2), as every other create in the file does.")
+		}
+	}
+	for _, id := range sortedKeys(ops) {
+		op := ops[id]
+		if !strings.HasSuffix(id, "_destroy") {
+			continue
+		}
+		responses := get(op.node, "responses")
+		if get(responses, "200") != nil && get(responses, "204") == nil {
+			del(responses, "200")
+			set(responses, "204", fromYAML("description: No content"))
+			b.patch(api, op.ptr+"/responses/200", "200 with a body -> 204",
+				"A delete answers 204 without a body (algemeen §2), as the other deletes in the file do.")
+		}
+		if get(responses, "400") == nil {
+			set(responses, "400", fromYAML(`
+description: Bad request
+content:
+  application/problem+json:
+    schema:
+      $ref: '#/components/schemas/ValidatieFout'
+`))
+			b.patch(api, op.ptr+"/responses/400", "400 `ValidatieFout` added",
+				"Deleting a published type or a sub-type of a published zaaktype is refused with a 400 (ztc-009, ztc-010).")
+		}
+	}
+	for _, schema := range []string{"BesluitTypeCreate", "BesluitTypeUpdate"} {
+		required := dig(doc, "components", "schemas", schema, "required")
+		if required == nil {
+			continue
+		}
+		for i, n := range required.Content {
+			if n.Value == "zaaktypen" {
+				required.Content = append(required.Content[:i], required.Content[i+1:]...)
+				b.patch(api, "/components/schemas/"+schema+"/required", "`zaaktypen` no longer required",
+					"ztc-issue-001: the field was missing from 1.3.1 request bodies; accepting it must not make it mandatory for clients written against 1.3.1.")
+				break
+			}
+		}
+	}
+	return nil
+}
+
+type operation struct {
+	node *yaml.Node
+	ptr  string // JSON pointer of the operation, for PATCHES.md
+}
+
+// operationsByID indexes the operations of doc by operationId.
+func operationsByID(doc *yaml.Node) map[string]*operation {
+	out := map[string]*operation{}
+	paths := get(doc, "paths")
+	if paths == nil {
+		return out
+	}
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		path, item := paths.Content[i].Value, paths.Content[i+1]
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			method, op := item.Content[j].Value, item.Content[j+1]
+			if id := get(op, "operationId"); id != nil {
+				out[id.Value] = &operation{node: op, ptr: "/paths/" + escapePtr(path) + "/" + method}
+			}
+		}
+	}
+	return out
 }
