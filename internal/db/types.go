@@ -2,8 +2,13 @@ package db
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Date is a calendar date as the ZGW APIs write it ("2024-01-31"); "" is NULL. It is a DATE
@@ -49,4 +54,18 @@ func (d Date) Ptr() *string {
 	}
 	s := string(d)
 	return &s
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation: two requests raced
+// for the same unique value and the database stopped the second.
+func IsUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || lite.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }

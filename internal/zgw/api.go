@@ -196,10 +196,16 @@ func (a *API) serve(c *Call, access Access, h HandlerFunc) error {
 // is logged and never shown.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *Error
-	if !errors.As(err, &e) {
-		if errors.Is(err, context.Canceled) {
-			return
-		}
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, context.Canceled):
+		return
+	case db.IsUniqueViolation(err):
+		// Two requests raced for one unique value; the checks before the write passed for
+		// both, the database stopped the second.
+		e = Validation(InvalidParam{Name: "nonFieldErrors", Code: "unique", Reason: "Deze combinatie van waarden bestaat al."})
+		e.Err = err
+	default:
 		e = &Error{Kind: Internal, Detail: "Er is een interne fout opgetreden.", Err: err}
 	}
 	if e.Kind == Internal {
