@@ -16,13 +16,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/meent/meent/internal/autorisaties"
 	"github.com/meent/meent/internal/catalogi"
 	"github.com/meent/meent/internal/config"
 	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/notificaties"
 	"github.com/meent/meent/internal/oas"
+	"github.com/meent/meent/internal/outbox"
 	"github.com/meent/meent/internal/referentielijsten"
 	"github.com/meent/meent/internal/spec"
+	"github.com/meent/meent/internal/zaken"
 	"github.com/meent/meent/internal/zgw"
 )
 
@@ -34,8 +41,12 @@ type App struct {
 	Secrets *zgw.SecretStore
 	Auth    *autorisaties.Register
 	Handler http.Handler
+	// Notificaties and Deliverer are nil when the Notificaties register is not served.
+	Notificaties *notificaties.Register
+	Deliverer    *outbox.Deliverer
 
 	mux      *http.ServeMux
+	stop     context.CancelFunc // ends the delivery workers
 	listener net.Listener
 	server   *http.Server
 	done     chan error
@@ -81,7 +92,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 	}
 	a := &App{Config: cfg, DB: d, Log: log, Secrets: secrets}
 	mux := http.NewServeMux()
-	if err := a.mount(mux); err != nil {
+	if err := a.mount(ctx, mux); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -97,7 +108,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 }
 
 // mount builds one zgw.API per register and lets the register add its routes.
-func (a *App) mount(mux *http.ServeMux) error {
+func (a *App) mount(ctx context.Context, mux *http.ServeMux) error {
 	cfg := a.Config
 	allow := append([]string(nil), cfg.AllowFetch...)
 	if cfg.ReferentielijstenURL != "" {
@@ -125,13 +136,22 @@ func (a *App) mount(mux *http.ServeMux) error {
 	if cfg.ReferentielijstenURL != "" {
 		selectielijst = cfg.ReferentielijstenURL
 	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cfg.Serves("notificaties") {
+		a.Notificaties = notificaties.NewRegister(a.DB)
+		a.Deliverer = outbox.New(a.DB, a.Notificaties, outbox.Config{}, a.Log)
+		metrics.MustRegister(a.Deliverer.Collectors()...)
+	}
 	registers := []struct {
 		name, component string
 		mount           func(*zgw.API)
 	}{
 		{"autorisaties", "ac", a.Auth.Mount},
+		{"notificaties", "nrc", func(api *zgw.API) { a.Notificaties.Mount(api, a.Deliverer) }},
 		{"referentielijsten", "", referentielijsten.Mount},
 		{"catalogi", "ztc", func(api *zgw.API) { catalogi.Mount(api, selectielijst) }},
+		{"zaken", "zrc", zaken.Mount},
 	}
 	for _, r := range registers {
 		if !cfg.Serves(r.name) {
@@ -143,6 +163,13 @@ func (a *App) mount(mux *http.ServeMux) error {
 		}
 		r.mount(api)
 	}
+	if a.Notificaties != nil {
+		// The platform's own kanalen exist before any register can publish on them.
+		if err := a.Notificaties.EnsureKanalen(ctx, notificaties.PlatformKanalen()); err != nil {
+			return fmt.Errorf("kanalen: %w", err)
+		}
+	}
+	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -187,8 +214,25 @@ func secretKey(cfg config.Config) ([]byte, error) {
 // URL is the public base URL.
 func (a *App) URL() string { return a.Config.PublicURL }
 
-// Start serves in the background until Close.
+// Start serves, and delivers notifications, in the background until Close.
 func (a *App) Start() {
+	a.StartServer()
+	a.StartDelivery()
+}
+
+// StartDelivery runs the notification delivery workers until Close (nothing when the
+// Notificaties register is not served). Tests that drive delivery themselves leave it off.
+func (a *App) StartDelivery() {
+	if a.Deliverer == nil || a.stop != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stop = cancel
+	a.Deliverer.Start(ctx)
+}
+
+// StartServer serves HTTP in the background until Close.
+func (a *App) StartServer() {
 	a.server = &http.Server{
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -223,6 +267,10 @@ func (a *App) Close() error {
 		err = a.server.Shutdown(sctx)
 	} else if a.listener != nil {
 		a.listener.Close()
+	}
+	if a.stop != nil {
+		a.stop()
+		a.Deliverer.Wait()
 	}
 	return errors.Join(err, a.DB.Close())
 }

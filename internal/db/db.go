@@ -43,6 +43,8 @@ type DB struct {
 	read    *sql.DB
 	// Clock returns the current time; tests replace it to fix Tx.Now.
 	Clock func() time.Time
+	url   string // PostgreSQL: for the dedicated LISTEN connections (signal.go)
+	hub   hub    // in-process wake-ups after commit (signal.go)
 }
 
 // Open opens the database named by url: a postgres:// URL, or else SQLite in the file
@@ -117,7 +119,7 @@ func openPostgres(u string) (*DB, error) {
 		c.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &DB{Dialect: Postgres, write: c, read: c, Clock: time.Now}, nil
+	return &DB{Dialect: Postgres, write: c, read: c, Clock: time.Now, url: u}, nil
 }
 
 // Migrate brings the schema to the newest version embedded in the binary.
@@ -174,6 +176,7 @@ type Tx struct {
 	tx      *sql.Tx
 	Now     time.Time
 	Dialect Dialect
+	signals []string // channels to wake when the transaction commits (signal.go)
 }
 
 // Update runs fn in a write transaction and commits when fn returns nil.
@@ -187,9 +190,14 @@ func (d *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
+	if err := tx.publishSignals(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	d.hub.wake(tx.signals)
 	return nil
 }
 

@@ -3,48 +3,344 @@ package outbox
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
 )
 
-// Config tunes delivery.
+// Config tunes delivery. Zero fields take the defaults named in their comments.
 type Config struct {
-	Workers     int           // concurrent POSTs per node
-	Timeout     time.Duration // per POST
-	BaseBackoff time.Duration // first retry delay
-	MaxBackoff  time.Duration // cap on one delay
-	MaxAge      time.Duration // after this long without success a delivery becomes a dead letter
+	Workers     int           // concurrent POSTs per node (64)
+	Timeout     time.Duration // per POST (10s)
+	BaseBackoff time.Duration // first retry delay (5s); it doubles per failed attempt
+	MaxBackoff  time.Duration // cap on one delay (1h)
+	MaxAge      time.Duration // after this long without success a delivery becomes a dead letter (24h)
+
+	PerSubscriber      int           // concurrent POSTs to one abonnement per node (8)
+	Lease              time.Duration // how long a claim protects a delivery from other workers (Timeout + 30s)
+	PollInterval       time.Duration // safety-net poll beside the commit-time wake-ups (2s)
+	BatchSize          int           // outbox rows routed per transaction (500)
+	CircuitThreshold   int           // consecutive failures that open a subscriber's circuit (5)
+	CircuitMaxCooldown time.Duration // longest wait of an open circuit before its next probe (1m)
+	Retention          time.Duration // delivered and dead deliveries are removed after this (30 days; < 0 keeps them)
+
+	// Clock is the time source (the database's clock); tests simulate hours with it.
+	Clock func() time.Time
+	// Backoff returns the delay after the n-th failed attempt (n >= 1); by default
+	// BaseBackoff·2^(n-1), capped at MaxBackoff, with ±10% jitter.
+	Backoff func(n int) time.Duration
+	// Client sends the POSTs; by default one that never follows redirects.
+	Client *http.Client
+}
+
+func (c Config) withDefaults(d *db.DB) Config {
+	def := func(v *time.Duration, x time.Duration) {
+		if *v == 0 {
+			*v = x
+		}
+	}
+	if c.Workers <= 0 {
+		c.Workers = 64
+	}
+	if c.PerSubscriber <= 0 {
+		c.PerSubscriber = 8
+	}
+	c.PerSubscriber = min(c.PerSubscriber, c.Workers)
+	def(&c.Timeout, 10*time.Second)
+	def(&c.BaseBackoff, 5*time.Second)
+	def(&c.MaxBackoff, time.Hour)
+	def(&c.MaxAge, 24*time.Hour)
+	def(&c.Lease, c.Timeout+30*time.Second)
+	def(&c.PollInterval, 2*time.Second)
+	def(&c.CircuitMaxCooldown, time.Minute)
+	def(&c.Retention, 30*24*time.Hour)
+	if c.BatchSize <= 0 {
+		c.BatchSize = 500
+	}
+	if c.CircuitThreshold <= 0 {
+		c.CircuitThreshold = 5
+	}
+	if c.Clock == nil {
+		c.Clock = func() time.Time { return d.Clock() }
+	}
+	if c.Client == nil {
+		c.Client = &http.Client{
+			Transport: &http.Transport{
+				Proxy:               http.ProxyFromEnvironment,
+				DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+				ForceAttemptHTTP2:   true,
+				MaxIdleConns:        4 * c.Workers,
+				MaxIdleConnsPerHost: c.Workers, // several abonnementen often share one host
+				IdleConnTimeout:     90 * time.Second,
+				TLSHandshakeTimeout: 5 * time.Second,
+			},
+			// A redirect is not a 2xx: the subscriber must fix its callbackUrl.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return c
+}
+
+// backoff is the delay after the n-th failed attempt.
+func (c Config) backoff(n int) time.Duration {
+	if c.Backoff != nil {
+		return c.Backoff(n)
+	}
+	d := c.BaseBackoff
+	for i := 1; i < n && d < c.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.MaxBackoff)
+	// Jitter spreads the retries of many deliveries that failed together.
+	return time.Duration(float64(d) * (0.9 + 0.2*rand.Float64()))
 }
 
 // Deliverer routes outbox rows and delivers them.
 type Deliverer struct {
-	db     *db.DB
-	router Router
-	cfg    Config
-	log    *slog.Logger
+	db      *db.DB
+	router  Router
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	ids     idGen
+
+	mu       sync.Mutex
+	lanes    map[string]*lane   // per abonnement: claims, POSTs in flight and circuit, this node only
+	ready    map[*lane]struct{} // lanes with claimed deliveries waiting for a worker
+	inflight int                // POSTs in flight on this node
+
+	results chan result    // outcomes of POSTs, recorded in batches
+	posts   sync.WaitGroup // POSTs in flight
+	kick    chan struct{}  // wakes the dispatcher (a slot came free, a retry was scheduled)
+	started atomic.Bool
+	done    chan struct{} // closed when Start's workers have stopped
 }
 
 // New returns a Deliverer; Start runs it.
 func New(d *db.DB, r Router, cfg Config, log *slog.Logger) *Deliverer {
-	return &Deliverer{db: d, router: r, cfg: cfg, log: log}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults(d)
+	x := &Deliverer{
+		db: d, router: r, cfg: cfg, log: log,
+		lanes:   map[string]*lane{},
+		ready:   map[*lane]struct{}{},
+		results: make(chan result, 2*cfg.Workers),
+		kick:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
+	}
+	x.metrics = newMetrics(x)
+	return x
 }
 
-// Start runs the workers until ctx ends.
-func (x *Deliverer) Start(ctx context.Context) {}
+// now is the delivery clock, always in UTC (SQLite compares timestamps as text).
+func (x *Deliverer) now() time.Time { return x.cfg.Clock().UTC() }
 
-// Deliveries lists the deliveries of one abonnement, newest first; state filters ("" = all).
-func (x *Deliverer) Deliveries(ctx context.Context, abonnement, state string, page, size int) ([]Delivery, int, error) {
-	return nil, 0, nil
+// Start runs the workers in the background until ctx ends; Wait waits for them to stop.
+// On start it processes everything that is pending: unrouted outbox rows, due deliveries, and
+// deliveries whose claim expired because a node died while posting them.
+func (x *Deliverer) Start(ctx context.Context) {
+	if !x.started.CompareAndSwap(false, true) {
+		return
+	}
+	outboxWake := x.db.Listen(ctx, zgw.OutboxSignal)
+	deliveryWake := x.db.Listen(ctx, deliverySignal)
+	dispatched := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); x.routeLoop(ctx, outboxWake) }()
+	go func() { defer wg.Done(); defer close(dispatched); x.dispatchLoop(ctx, deliveryWake) }()
+	go func() { defer wg.Done(); x.recordLoop(ctx, dispatched) }()
+	go func() { wg.Wait(); close(x.done) }()
 }
 
-// Replay puts dead letters of an abonnement back in the queue: one (id) or all (id == "").
-// It returns how many were requeued.
-func (x *Deliverer) Replay(ctx context.Context, abonnement, id string) (int, error) { return 0, nil }
+// Wait blocks until the workers of Start have stopped after its ctx ended. POSTs in flight
+// are cancelled and their deliveries released for an immediate retry (by this node after a
+// restart, or by another node), so a restart does not wait for the claims to expire.
+func (x *Deliverer) Wait() {
+	if x.started.Load() {
+		<-x.done
+	}
+}
 
-// Pause stops deliveries to an abonnement (they wait, they are not dropped); Resume restarts them.
-func (x *Deliverer) Pause(ctx context.Context, abonnement string) error  { return nil }
-func (x *Deliverer) Resume(ctx context.Context, abonnement string) error { return nil }
+// routeLoop turns outbox rows into deliveries whenever a commit signals new rows, and on
+// every poll as a safety net. It also removes old deliveries (Retention).
+func (x *Deliverer) routeLoop(ctx context.Context, wake <-chan struct{}) {
+	tick := time.NewTicker(x.cfg.PollInterval)
+	defer tick.Stop()
+	var pruned time.Time
+	for {
+		for {
+			n, err := x.route(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					x.log.Error("notificaties: routing outbox rows", "err", err)
+				}
+				break
+			}
+			if n < x.cfg.BatchSize {
+				break
+			}
+		}
+		if now := time.Now(); now.Sub(pruned) >= time.Minute {
+			pruned = now
+			if err := x.prune(ctx); err != nil && ctx.Err() == nil {
+				x.log.Error("notificaties: removing old deliveries", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-tick.C:
+		}
+	}
+}
 
-// Forget drops the pending deliveries of a deleted abonnement.
-func (x *Deliverer) Forget(ctx context.Context, tx *db.Tx, abonnement string) error { return nil }
+// dispatchLoop claims due deliveries and starts their POSTs whenever deliveries become due:
+// a commit that created or replayed them, the earliest retry time, a circuit that may be
+// probed again, or the poll (full passes); and whenever a subscriber's claimed work runs low
+// (a partial pass, for just those subscribers).
+func (x *Deliverer) dispatchLoop(ctx context.Context, wake <-chan struct{}) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	full := true
+	for {
+		_, next, err := x.dispatch(ctx, full)
+		if err != nil && ctx.Err() == nil {
+			x.log.Error("notificaties: claiming deliveries", "err", err)
+		}
+		if full {
+			wait := x.cfg.PollInterval
+			if err == nil && !next.IsZero() {
+				wait = min(wait, max(next.Sub(x.now()), time.Millisecond))
+			}
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+			full = true
+		case <-timer.C:
+			full = true
+		case <-x.kick:
+			full = false
+		}
+	}
+}
+
+// recordLoop writes the outcomes of POSTs in batches: whatever arrived while the previous
+// batch was being written goes into the next one.
+func (x *Deliverer) recordLoop(ctx context.Context, dispatched <-chan struct{}) {
+	for {
+		select {
+		case r := <-x.results:
+			batch := x.gather(r)
+			for {
+				err := x.record(ctx, batch)
+				if err == nil || ctx.Err() != nil {
+					break
+				}
+				// The database is away: keep the outcomes and try again; the claims keep
+				// other workers off these deliveries meanwhile.
+				x.log.Error("notificaties: recording deliveries", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+			if ctx.Err() != nil {
+				x.shutdown(ctx, dispatched, batch)
+				return
+			}
+		case <-ctx.Done():
+			x.shutdown(ctx, dispatched, nil)
+			return
+		}
+	}
+}
+
+// shutdown waits for the cancelled POSTs and records what they left, with a short deadline
+// of its own since ctx has ended.
+func (x *Deliverer) shutdown(ctx context.Context, dispatched <-chan struct{}, batch []result) {
+	<-dispatched // no new claims after this
+	x.posts.Wait()
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for len(x.results) > 0 {
+		batch = append(batch, <-x.results)
+	}
+	batch = append(batch, x.releaseQueued()...)
+	if err := x.record(wctx, batch); err != nil {
+		x.log.Warn("notificaties: recording deliveries at shutdown; they are retried when their claims expire", "err", err)
+	}
+}
+
+// gather adds whatever else is waiting to r.
+func (x *Deliverer) gather(r result) []result {
+	batch := []result{r}
+	for len(batch) < 1000 {
+		select {
+		case r := <-x.results:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// settle routes and delivers everything that is due at the clock's current time and records
+// the outcomes, without background workers: tests step simulated time with it.
+func (x *Deliverer) settle(ctx context.Context) error {
+	for {
+		routed := 0
+		for {
+			n, err := x.route(ctx)
+			if err != nil {
+				return err
+			}
+			routed += n
+			if n < x.cfg.BatchSize {
+				break
+			}
+		}
+		stop, collected := make(chan struct{}), make(chan []result)
+		go func() {
+			var batch []result
+			for {
+				select {
+				case r := <-x.results:
+					batch = append(batch, r)
+				case <-stop:
+					for len(x.results) > 0 {
+						batch = append(batch, <-x.results)
+					}
+					collected <- batch
+					return
+				}
+			}
+		}()
+		claimed, _, err := x.dispatch(ctx, true)
+		x.posts.Wait()
+		close(stop)
+		batch := <-collected
+		if err != nil {
+			return err
+		}
+		if err := x.record(ctx, batch); err != nil {
+			return err
+		}
+		if routed == 0 && claimed == 0 {
+			return nil
+		}
+	}
+}

@@ -21,24 +21,39 @@ type Notificatie struct {
 	Kenmerken    map[string]string `json:"kenmerken"`
 }
 
+// OutboxSignal is the channel (db.Tx.Signal) that wakes the delivery workers when a
+// transaction that wrote outbox rows commits.
+const OutboxSignal = "outbox"
+
 // Notify writes n to the outbox inside tx, so that the change and its notification commit
 // together or not at all; delivery reads the outbox after the commit. Aanmaakdatum is the
 // transaction's time.
 func Notify(ctx context.Context, tx *db.Tx, n Notificatie) error {
+	n.Aanmaakdatum = tx.Now
+	return Publish(ctx, tx, n)
+}
+
+// Publish writes n to the outbox inside tx as it is, keeping its Aanmaakdatum (the
+// transaction's time when it is zero): the path for messages that other systems publish
+// through the Notificaties API. The delivery workers are woken when tx commits.
+func Publish(ctx context.Context, tx *db.Tx, n Notificatie) error {
 	if n.Kenmerken == nil {
 		n.Kenmerken = map[string]string{}
 	}
-	n.Aanmaakdatum = tx.Now
+	if n.Aanmaakdatum.IsZero() {
+		n.Aanmaakdatum = tx.Now
+	}
 	kenmerken, err := json.Marshal(n.Kenmerken)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO outbox (kanaal, hoofd_object, resource, resource_url, actie, aanmaakdatum, kenmerken)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		n.Kanaal, n.HoofdObject, n.Resource, n.ResourceURL, n.Actie, tx.Now, string(kenmerken))
+	_, err = tx.Exec(ctx, `INSERT INTO outbox (kanaal, hoofd_object, resource, resource_url, actie, aanmaakdatum, kenmerken, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		n.Kanaal, n.HoofdObject, n.Resource, n.ResourceURL, n.Actie, n.Aanmaakdatum.UTC(), string(kenmerken), tx.Now)
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
+	tx.Signal(OutboxSignal)
 	return nil
 }
 

@@ -51,7 +51,8 @@ func MustStart(tb testing.TB, postgres bool, opts ...Option) *Env {
 	if err != nil {
 		tb.Fatalf("start meent: %v", err)
 	}
-	a.Start()
+	// Delivery stays off: a test that needs it starts it (e.App.StartDelivery) or runs its own.
+	a.StartServer()
 	tb.Cleanup(func() { a.Close() })
 	e := &Env{App: a, URL: a.URL(), client: spectest.Client(tb), secrets: map[string]string{}}
 	e.Admin = e.AddClient(tb, autorisaties.Seed{ClientIDs: []string{"test-admin"}, Secret: "test-admin-secret", Label: "Test admin", HeeftAlleAutorisaties: true})

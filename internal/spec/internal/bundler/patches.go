@@ -20,6 +20,7 @@ var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
 	patchConsumerBadRequest,
 	patchReadOnlyURLLists,
 	patchCatalogiOperations,
+	patchNotificaties,
 }
 
 // patchServers makes the one server the mount path, so that routing a
@@ -451,4 +452,45 @@ func operationsByID(doc *yaml.Node) map[string]*operation {
 		}
 	}
 	return out
+}
+
+// patchNotificaties mends Notificaties 1.0.0: `auth` is the secret header value a subscriber
+// gives, returned by no implementation (Open Notificaties never renders it) yet listed as a
+// plain required field; POST /notificaties documents only its 200 although a bad message is
+// refused like any other request; and 1.0.1 lifted the maxLength of auth and callbackUrl,
+// which real tokens and callback URLs exceed.
+func patchNotificaties(b *bundle, api API, doc *yaml.Node) error {
+	if api.Name != "notificaties" {
+		return nil
+	}
+	for _, schema := range []string{"Abonnement", "PatchedAbonnement"} {
+		props := dig(doc, "components", "schemas", schema, "properties")
+		if props == nil {
+			continue
+		}
+		if auth := get(props, "auth"); auth != nil && get(auth, "writeOnly") == nil {
+			set(auth, "writeOnly", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+			del(auth, "maxLength")
+			b.patch(api, "/components/schemas/"+schema+"/properties/auth", "`writeOnly: true`, `maxLength` dropped",
+				"auth is never returned (privacy: it is the subscriber's credential); 1.0.1 drops the length limit.")
+		}
+		if cb := get(props, "callbackUrl"); cb != nil && del(cb, "maxLength") {
+			b.patch(api, "/components/schemas/"+schema+"/properties/callbackUrl/maxLength", "dropped",
+				"Notificaties 1.0.1 lifts the 200-character limit.")
+		}
+	}
+	ops := operationsByID(doc)
+	create, kanaal := ops["notificaties_create"], ops["kanaal_create"]
+	if create == nil || kanaal == nil {
+		return fmt.Errorf("notificaties: notificaties_create or kanaal_create missing")
+	}
+	responses, from := get(create.node, "responses"), get(kanaal.node, "responses")
+	for _, code := range []string{"400", "401", "403", "406", "415", "500"} {
+		if get(responses, code) == nil && get(from, code) != nil {
+			set(responses, code, clone(get(from, code)))
+			b.patch(api, create.ptr+"/responses/"+code, code+" added (as on kanaal_create)",
+				"A message is authenticated and validated like any other request; the file documents only the 200.")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,56 @@
+-- +goose Up
+-- Notification delivery (internal/outbox). The outbox rows that business transactions write
+-- are routed once into one delivery per subscriber; the deliveries carry their own state.
+
+-- routed: the row has been turned into deliveries. Rows written before delivery existed are
+-- marked routed: sending them now would deliver stale messages to abonnementen made later.
+-- created_at: when the writing transaction ran (the start of the delivery latency).
+ALTER TABLE outbox ADD COLUMN routed BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE outbox ADD COLUMN created_at TIMESTAMPTZ;
+UPDATE outbox SET routed = TRUE;
+CREATE INDEX outbox_unrouted ON outbox (id) WHERE NOT routed;
+
+-- One row per abonnement that deliveries go to: where and with what Authorization value (as
+-- the router last said), whether beheer paused it, and a tombstone once it was deleted, so a
+-- routing that raced with the deletion cannot revive it.
+CREATE TABLE delivery_subscriber (
+    abonnement   UUID PRIMARY KEY,
+    callback_url TEXT NOT NULL,
+    auth         TEXT NOT NULL,
+    paused       BOOLEAN NOT NULL DEFAULT FALSE,
+    deleted      BOOLEAN NOT NULL DEFAULT FALSE
+);
+
+-- One notification on its way to one subscriber. id is a UUIDv7, so it orders by creation
+-- (newest first listing, retention by id range). body is the exact JSON that is POSTed, and
+-- log the JSON array of the attempts; both are TEXT on either database because SQL never
+-- looks inside them and the bytes must stay as they were written.
+-- next_attempt: when it is due (pending only); a claim moves it to the end of the lease.
+-- lease_until: set while a node holds the claim. retry_from: start of the current retry
+-- period (routing or the last replay); the age for dead-lettering counts from it.
+CREATE TABLE delivery (
+    id           UUID PRIMARY KEY,
+    abonnement   UUID NOT NULL,
+    outbox_id    BIGINT NOT NULL,
+    body         TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    enqueued_at  TIMESTAMPTZ NOT NULL,
+    retry_from   TIMESTAMPTZ NOT NULL,
+    next_attempt TIMESTAMPTZ,
+    lease_until  TIMESTAMPTZ,
+    delivered_at TIMESTAMPTZ,
+    last_status  INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT NOT NULL DEFAULT '',
+    log          TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX delivery_due ON delivery (abonnement, next_attempt) WHERE state = 'pending';
+CREATE INDEX delivery_dead ON delivery (abonnement, id) WHERE state = 'dead';
+CREATE INDEX delivery_abonnement ON delivery (abonnement, id);
+
+-- +goose Down
+DROP TABLE delivery;
+DROP TABLE delivery_subscriber;
+DROP INDEX outbox_unrouted;
+ALTER TABLE outbox DROP COLUMN created_at;
+ALTER TABLE outbox DROP COLUMN routed;

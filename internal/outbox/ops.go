@@ -1,0 +1,192 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/meent/meent/internal/db"
+)
+
+// ErrState is returned by Deliveries for a state filter other than "", pending, delivered or dead.
+var ErrState = errors.New("unknown delivery state")
+
+// Deliveries lists the deliveries of one abonnement, newest first; state filters ("" = all).
+// page counts from 1; size is capped at 1000. It returns the page and the total.
+func (x *Deliverer) Deliveries(ctx context.Context, abonnement, state string, page, size int) ([]Delivery, int, error) {
+	switch state {
+	case "", StatePending, StateDelivered, StateDead:
+	default:
+		return nil, 0, fmt.Errorf("%w %q", ErrState, state)
+	}
+	a, ok := normID(abonnement)
+	if !ok {
+		return nil, 0, nil // no abonnement has that id
+	}
+	page, size = max(page, 1), min(max(size, 1), 1000)
+	var w db.Where
+	w.And("abonnement = ?", a)
+	if state != "" {
+		w.And("state = ?", state)
+	}
+	var count int
+	if err := x.db.QueryRow(ctx, `SELECT count(*) FROM delivery`+w.SQL(), w.Args...).Scan(&count); err != nil {
+		return nil, 0, fmt.Errorf("count deliveries: %w", err)
+	}
+	if (page-1)*size >= count {
+		return []Delivery{}, count, nil
+	}
+	n := len(w.Args)
+	rows, err := x.db.Query(ctx, fmt.Sprintf(`SELECT id, abonnement, body, state, attempts, next_attempt, delivered_at,
+		last_status, last_error, log FROM delivery%s ORDER BY id DESC LIMIT $%d OFFSET $%d`, w.SQL(), n+1, n+2),
+		append(w.Args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := []Delivery{}
+	for rows.Next() {
+		var d Delivery
+		var body, log string
+		var next, delivered time.Time
+		if err := rows.Scan(&d.ID, &d.Abonnement, &body, &d.State, &d.Attempts, timeScanner{&next}, timeScanner{&delivered},
+			&d.LastStatus, &d.LastError, &log); err != nil {
+			return nil, 0, fmt.Errorf("list deliveries: %w", err)
+		}
+		if err := json.Unmarshal([]byte(body), &d.Notificatie); err != nil {
+			return nil, 0, fmt.Errorf("delivery %s: body: %w", d.ID, err)
+		}
+		if err := json.Unmarshal([]byte(log), &d.AttemptsLog); err != nil {
+			return nil, 0, fmt.Errorf("delivery %s: log: %w", d.ID, err)
+		}
+		if d.State == StatePending && !next.IsZero() {
+			d.NextAttempt = &next
+		}
+		if !delivered.IsZero() {
+			d.DeliveredAt = &delivered
+		}
+		out = append(out, d)
+	}
+	return out, count, rows.Err()
+}
+
+// Replay puts dead letters of an abonnement back in the queue: one (id) or all (id == "").
+// It returns how many were requeued. A replayed delivery is due at once and gets a fresh
+// retry period of MaxAge with its backoff starting over; its log keeps the earlier attempts.
+func (x *Deliverer) Replay(ctx context.Context, abonnement, id string) (int, error) {
+	a, ok := normID(abonnement)
+	if !ok {
+		return 0, nil
+	}
+	var w db.Where
+	now := x.now()
+	w.And("abonnement = ?", a)
+	w.And("state = 'dead'")
+	if id != "" {
+		d, ok := normID(id)
+		if !ok {
+			return 0, nil
+		}
+		w.And("id = ?", d)
+	}
+	var n int64
+	err := x.db.Update(ctx, func(tx *db.Tx) error {
+		var err error
+		n, err = db.Affected(tx.Exec(ctx, fmt.Sprintf(`UPDATE delivery SET state = 'pending', next_attempt = $%d, retry_from = $%d,
+			lease_until = NULL%s`, len(w.Args)+1, len(w.Args)+1, w.SQL()), append(w.Args, now)...))
+		if n > 0 {
+			tx.Signal(deliverySignal)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("replay: %w", err)
+	}
+	return int(n), nil
+}
+
+// Pause stops deliveries to an abonnement (they wait, they are not dropped); Resume restarts them.
+// POSTs already in flight finish. A paused delivery does not age into a dead letter while it
+// waits; after Resume, one that is older than MaxAge gets one more attempt.
+func (x *Deliverer) Pause(ctx context.Context, abonnement string) error {
+	return x.setPaused(ctx, abonnement, true)
+}
+
+// Resume restarts the deliveries of a paused abonnement.
+func (x *Deliverer) Resume(ctx context.Context, abonnement string) error {
+	return x.setPaused(ctx, abonnement, false)
+}
+
+func (x *Deliverer) setPaused(ctx context.Context, abonnement string, paused bool) error {
+	a, ok := normID(abonnement)
+	if !ok {
+		return fmt.Errorf("abonnement %q is not a uuid", abonnement)
+	}
+	return x.db.Update(ctx, func(tx *db.Tx) error {
+		// The subscriber row may not exist yet (nothing routed to it so far); routing fills in
+		// its callback later and keeps the flag.
+		if _, err := tx.Exec(ctx, `INSERT INTO delivery_subscriber (abonnement, callback_url, auth, paused) VALUES ($1, '', '', $2)
+			ON CONFLICT (abonnement) DO UPDATE SET paused = excluded.paused`, a, paused); err != nil {
+			return fmt.Errorf("pause: %w", err)
+		}
+		if !paused {
+			tx.Signal(deliverySignal)
+		}
+		return nil
+	})
+}
+
+// Forget drops the pending deliveries of a deleted abonnement, and its dead letters, inside
+// the transaction that deletes it. Its delivered log stays until Retention removes it.
+func (x *Deliverer) Forget(ctx context.Context, tx *db.Tx, abonnement string) error {
+	a, ok := normID(abonnement)
+	if !ok {
+		return nil
+	}
+	// The tombstone first: on PostgreSQL it locks the subscriber row, so a routing
+	// transaction that is writing deliveries for it finishes before the DELETE looks.
+	if _, err := tx.Exec(ctx, `INSERT INTO delivery_subscriber (abonnement, callback_url, auth, deleted) VALUES ($1, '', '', TRUE)
+		ON CONFLICT (abonnement) DO UPDATE SET deleted = TRUE, callback_url = '', auth = ''`, a); err != nil {
+		return fmt.Errorf("forget: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM delivery WHERE abonnement = $1 AND state <> 'delivered'`, a); err != nil {
+		return fmt.Errorf("forget: %w", err)
+	}
+	return nil
+}
+
+// SetTarget records at once where the deliveries of an abonnement go, inside the transaction
+// that creates or changes it. Without it the new callbackUrl and auth are taken over when the
+// next notification for the abonnement is routed; with it, waiting retries use them too.
+func (x *Deliverer) SetTarget(ctx context.Context, tx *db.Tx, t Target) error {
+	a, ok := normID(t.Abonnement)
+	if !ok {
+		return fmt.Errorf("abonnement %q is not a uuid", t.Abonnement)
+	}
+	t.Abonnement = a
+	return upsertTarget(ctx, tx, t)
+}
+
+// prune removes delivered deliveries and dead letters older than Retention, a bounded amount
+// per call, oldest first; the UUIDv7 ids make "older than" a range of the primary key.
+func (x *Deliverer) prune(ctx context.Context) error {
+	if x.cfg.Retention < 0 {
+		return nil
+	}
+	cutoff := v7(x.now().Add(-x.cfg.Retention).UnixMilli(), 0, false)
+	for range 20 {
+		var n int64
+		err := x.db.Update(ctx, func(tx *db.Tx) error {
+			var err error
+			n, err = db.Affected(tx.Exec(ctx, `DELETE FROM delivery WHERE id IN (SELECT id FROM delivery
+				WHERE id < $1 AND state IN ('delivered', 'dead') ORDER BY id LIMIT 1000)`, cutoff))
+			return err
+		})
+		if err != nil || n < 1000 {
+			return err
+		}
+	}
+	return nil
+}
