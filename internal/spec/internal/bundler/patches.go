@@ -21,6 +21,7 @@ var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
 	patchReadOnlyURLLists,
 	patchCatalogiOperations,
 	patchNotificaties,
+	patchWijzigingen,
 }
 
 // patchServers makes the one server the mount path, so that routing a
@@ -491,6 +492,27 @@ func patchNotificaties(b *bundle, api API, doc *yaml.Node) error {
 			b.patch(api, create.ptr+"/responses/"+code, code+" added (as on kanaal_create)",
 				"A message is authenticated and validated like any other request; the file documents only the 200.")
 		}
+	}
+	return nil
+}
+
+// patchWijzigingen: an audit trail entry carries the full representation before and after the
+// write, which is null on create (oud) and on destroy (nieuw), and whose fields are null
+// wherever the resource has a null field; the schema allowed neither.
+func patchWijzigingen(b *bundle, api API, doc *yaml.Node) error {
+	props := dig(doc, "components", "schemas", "Wijzigingen", "properties")
+	if props == nil {
+		return nil
+	}
+	for _, name := range []string{"oud", "nieuw"} {
+		p := get(props, name)
+		if p == nil || get(p, "nullable") != nil {
+			continue
+		}
+		set(p, "nullable", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		set(p, "additionalProperties", fromYAML("nullable: true"))
+		b.patch(api, "/components/schemas/Wijzigingen/properties/"+name, "`nullable: true`, members may be null",
+			"oud is null on create and nieuw on destroy (algemeen §12); a resource's own null fields appear inside them.")
 	}
 	return nil
 }

@@ -1,0 +1,316 @@
+package zaken
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
+)
+
+type statusIn struct {
+	Zaak              string `json:"zaak"`
+	Statustype        string `json:"statustype"`
+	DatumStatusGezet  string `json:"datumStatusGezet"`
+	Statustoelichting string `json:"statustoelichting"`
+	Gezetdoor         string `json:"gezetdoor"`
+}
+
+type statusData struct {
+	Statustoelichting string `json:"statustoelichting"`
+}
+
+type statusOut struct {
+	URL                          string   `json:"url"`
+	UUID                         string   `json:"uuid"`
+	Zaak                         string   `json:"zaak"`
+	Statustype                   string   `json:"statustype"`
+	DatumStatusGezet             string   `json:"datumStatusGezet"`
+	IndicatieLaatstGezetteStatus bool     `json:"indicatieLaatstGezetteStatus"`
+	Gezetdoor                    string   `json:"gezetdoor"`
+	Zaakinformatieobjecten       []string `json:"zaakinformatieobjecten"`
+	statusData
+	Expand map[string]any `json:"_expand,omitempty"`
+
+	id, zaakID int64
+}
+
+// statustype is what the register reads of a Catalogi statustype.
+type statustype struct {
+	Zaaktype     string `json:"zaaktype"`
+	IsEindstatus bool   `json:"isEindstatus"`
+}
+
+func (r *register) mountStatus() {
+	a := r.api
+	a.Handle("GET /statussen", zgw.Scopes(scopeLezen), r.statusList)
+	a.Handle("POST /statussen", zgw.Scopes(scopeAanmaken, scopeStatusToevoegen, scopeHeropenen), r.statusCreate)
+	a.Handle("GET /statussen/{uuid}", zgw.Scopes(scopeLezen), r.statusRetrieve)
+}
+
+// statusLoad loads statussen (alias s) with, per status, whether it is the latest of its zaak.
+func (r *register) statusLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*statusOut, error) {
+	rows, err := q.Query(ctx, `SELECT s.id, CAST(s.uuid AS TEXT), s.zaak_id, CAST(z.uuid AS TEXT), s.statustype, s.datum_status_gezet,
+		COALESCE(CAST(g.uuid AS TEXT), ''), s.data, CASE WHEN EXISTS (SELECT 1 FROM status n WHERE n.zaak_id = s.zaak_id
+		AND (n.datum_status_gezet > s.datum_status_gezet OR (n.datum_status_gezet = s.datum_status_gezet AND n.id > s.id)))
+		THEN 0 ELSE 1 END
+		FROM status s JOIN zaak z ON z.id = s.zaak_id LEFT JOIN rol g ON g.id = s.gezetdoor_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	}
+	defer rows.Close()
+	var out []*statusOut
+	for rows.Next() {
+		var zaakUUID, gezet string
+		var ts time.Time
+		var data []byte
+		var laatste int
+		o := &statusOut{}
+		if err := rows.Scan(&o.id, &o.UUID, &o.zaakID, &zaakUUID, &o.Statustype, &ts, &gezet, &data, &laatste); err != nil {
+			return nil, fmt.Errorf("status: %w", err)
+		}
+		o.UUID = strings.ToLower(o.UUID)
+		o.URL = r.api.URL("statussen", o.UUID)
+		o.Zaak = r.api.URL("zaken", strings.ToLower(zaakUUID))
+		o.DatumStatusGezet = ts.UTC().Format(time.RFC3339Nano)
+		o.IndicatieLaatstGezetteStatus = laatste == 1
+		if gezet != "" {
+			o.Gezetdoor = r.api.URL("rollen", strings.ToLower(gezet))
+		}
+		o.Zaakinformatieobjecten = []string{}
+		if err := json.Unmarshal(data, &o.statusData); err != nil {
+			return nil, fmt.Errorf("status data: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (r *register) statusList(c *zgw.Call) error {
+	q := c.Query("zaak", "statustype", "indicatieLaatstGezetteStatus", "page")
+	var w db.Where
+	if u := q.URL("zaak"); u != "" {
+		id, _ := r.api.ParseURL(u, "zaken")
+		w.And("zaak_id IN (SELECT id FROM zaak WHERE uuid = ?)", nullUUID(id))
+	}
+	if u := q.URL("statustype"); u != "" {
+		w.And("statustype = ?", u)
+	}
+	laatste := q.Bool("indicatieLaatstGezetteStatus")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if laatste != nil {
+		cond := `NOT EXISTS (SELECT 1 FROM status n WHERE n.zaak_id = status.zaak_id AND (n.datum_status_gezet > status.datum_status_gezet
+			OR (n.datum_status_gezet = status.datum_status_gezet AND n.id > status.id)))`
+		if !*laatste {
+			cond = "NOT " + cond
+		}
+		w.And(cond)
+	}
+	authSub(&w, c.Principal.Grants)
+	return subPage(c, r, "status", &w, q.Page, func(ctx context.Context, ids string) ([]*statusOut, error) {
+		return r.statusLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	}, func(o *statusOut) int64 { return o.id })
+}
+
+// nullUUID makes a non-UUID match nothing instead of failing the cast on PostgreSQL.
+func nullUUID(id string) any {
+	if id == "" {
+		return "00000000-0000-0000-0000-000000000000"
+	}
+	return id
+}
+
+// subPage answers a page of a sub-resource list, oldest first.
+func subPage[T any](c *zgw.Call, r *register, table string, w *db.Where, page int, load func(ctx context.Context, ids string) ([]T, error), id func(T) int64) error {
+	ctx := c.Ctx()
+	p, err := db.List(ctx, r.db, table, w, "id", page, zgw.PageSize)
+	if err != nil {
+		return err
+	}
+	var items []T
+	if len(p.IDs) > 0 {
+		rows, err := load(ctx, jsonIDs(p.IDs))
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]T, len(rows))
+		for _, x := range rows {
+			byID[id(x)] = x
+		}
+		for _, i := range p.IDs {
+			if x, ok := byID[i]; ok {
+				items = append(items, x)
+			}
+		}
+	}
+	env, err := zgw.Paginate(c, page, p.Count, items)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, env)
+}
+
+func (r *register) statusRetrieve(c *zgw.Call) error {
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return zgw.ErrNotFound()
+	}
+	out, err := r.statusLoad(c.Ctx(), r.db, "s.uuid = $1", id)
+	if err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		return zgw.ErrNotFound()
+	}
+	if err := r.allowsZaak(c, out[0].zaakID, scopeLezen); err != nil {
+		return err
+	}
+	return c.Detail(out[0])
+}
+
+// allowsZaak answers 403 unless the client holds one of scopes on the zaak with id.
+func (r *register) allowsZaak(c *zgw.Call, zaakID int64, scopes ...string) error {
+	z, err := zaakRefBy(c.Ctx(), r.db, "id = $1", zaakID)
+	if err != nil {
+		return err
+	}
+	if z == nil {
+		return zgw.ErrNotFound()
+	}
+	if !z.allows(c, scopes...) {
+		return zgw.ErrForbidden()
+	}
+	return nil
+}
+
+func (r *register) statusCreate(c *zgw.Call) error {
+	ctx := c.Ctx()
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	var in statusIn
+	if _, err := c.Body("status_create", &in); err != nil {
+		return err
+	}
+	z, err := r.zaakByURL(ctx, r.db, "zaak", in.Zaak)
+	if err != nil {
+		return err
+	}
+	var heeftStatus bool
+	if err := r.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM status WHERE zaak_id = $1)`, z.id).Scan(&heeftStatus); err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	if !z.allows(c, statusScopes(z, heeftStatus)...) {
+		return zgw.ErrForbidden()
+	}
+	gezet, err := time.Parse(time.RFC3339Nano, in.DatumStatusGezet)
+	if err != nil {
+		return zgw.FieldError("datumStatusGezet", "invalid", "Voer een geldige datum/tijd in.")
+	}
+	t := newTypes(r)
+	var st statustype
+	if err := t.get(ctx, "statustype", in.Statustype, &st, "zaaktype", "volgnummer", "omschrijving"); err != nil {
+		return err
+	}
+	if err := zrc016Statustype(&st, z); err != nil {
+		return err
+	}
+	var gezetdoor any
+	if in.Gezetdoor != "" {
+		rolID, ok := r.api.ParseURL(in.Gezetdoor, "rollen")
+		var id, zaakID int64
+		if ok {
+			err = r.db.QueryRow(ctx, `SELECT id, zaak_id FROM rol WHERE uuid = $1`, rolID).Scan(&id, &zaakID)
+		}
+		if !ok || errors.Is(err, sql.ErrNoRows) || (err == nil && zaakID != z.id) {
+			return zgw.FieldError("gezetdoor", "bad-url", "De URL "+in.Gezetdoor+" is geen rol van deze zaak.")
+		}
+		if err != nil {
+			return fmt.Errorf("gezetdoor: %w", err)
+		}
+		gezetdoor = id
+	}
+	data, err := json.Marshal(statusData{Statustoelichting: in.Statustoelichting})
+	if err != nil {
+		return err
+	}
+	var out *statusOut
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		cur, err := zaakRefBy(ctx, tx, "id = $1", z.id)
+		if err != nil {
+			return err
+		}
+		if cur == nil {
+			return zgw.FieldError("zaak", "bad-url", "De zaak bestaat niet meer.")
+		}
+		if st.IsEindstatus {
+			if err := r.zrc007Afsluiten(ctx, tx, t, cur, r.dateIn(gezet)); err != nil {
+				return err
+			}
+		} else if cur.closed() {
+			if err := zrc008Heropenen(ctx, tx, cur); err != nil {
+				return err
+			}
+		}
+		id := zgw.NewUUID()
+		if _, err := tx.Exec(ctx, `INSERT INTO status (uuid, zaak_id, statustype, datum_status_gezet, gezetdoor_id, data)
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, z.id, in.Statustype, gezet.UTC(), gezetdoor, string(data)); err != nil {
+			return fmt.Errorf("insert status: %w", err)
+		}
+		outs, err := r.statusLoad(ctx, tx, "s.uuid = $1", id)
+		if err != nil {
+			return err
+		}
+		out = outs[0]
+		return r.notify(c, tx, cur, "status", out.URL, "create", out.DatumStatusGezet, http.StatusCreated, nil, out)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Created(out.URL, out)
+}
+
+// dateIn is the date of t in the municipality.
+func (r *register) dateIn(t time.Time) string { return t.In(r.loc).Format(time.DateOnly) }
+
+// statusScopes are the scopes that allow a new status (zaken.md §2, as Open Zaak applies
+// them): the first status comes with the zaak (zaken.aanmaken), a closed zaak is re-opened
+// (zaken.heropenen, zrc-008), otherwise zaken.statussen.toevoegen.
+func statusScopes(z *zaakRef, heeftStatus bool) []string {
+	switch {
+	case z.closed():
+		return []string{scopeHeropenen}
+	case !heeftStatus:
+		return []string{scopeAanmaken, scopeStatusToevoegen}
+	default:
+		return []string{scopeStatusToevoegen}
+	}
+}
+
+// zrc-016: the statustype belongs to the zaaktype of the zaak.
+func zrc016Statustype(st *statustype, z *zaakRef) error {
+	if st.Zaaktype != z.zaaktype {
+		return zgw.FieldError("nonFieldErrors", "zaaktype-mismatch", "Het statustype hoort niet bij het zaaktype van de zaak.")
+	}
+	return nil
+}
+
+// zrc-008: a status that is not the end status re-opens a closed zaak: einddatum,
+// archiefactiedatum and archiefnominatie are cleared.
+func zrc008Heropenen(ctx context.Context, tx *db.Tx, z *zaakRef) error {
+	if _, err := tx.Exec(ctx, `UPDATE zaak SET einddatum = NULL, archiefactiedatum = NULL, archiefnominatie = '' WHERE id = $1`, z.id); err != nil {
+		return fmt.Errorf("heropenen: %w", err)
+	}
+	return nil
+}
