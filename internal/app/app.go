@@ -140,7 +140,9 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) error {
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if cfg.Serves("notificaties") {
 		a.Notificaties = notificaties.NewRegister(a.DB)
-		a.Deliverer = outbox.New(a.DB, a.Notificaties, outbox.Config{}, a.Log)
+		d := cfg.Delivery
+		a.Deliverer = outbox.New(a.DB, a.Notificaties, outbox.Config{Workers: d.Workers, Timeout: d.Timeout,
+			BaseBackoff: d.Backoff, MaxBackoff: d.MaxBackoff, MaxAge: d.MaxAge}, a.Log)
 		metrics.MustRegister(a.Deliverer.Collectors()...)
 	}
 	registers := []struct {

@@ -253,7 +253,7 @@ func resolveValue(x any, refs map[string]string) any {
 func (a *App) printDemo(w io.Writer) {
 	base := a.Config.PublicURL
 	fmt.Fprintf(w, "\nMeent demo is running at %s\n\n", base)
-	for _, api := range []string{"catalogi", "autorisaties", "notificaties", "referentielijsten"} {
+	for _, api := range []string{"zaken", "catalogi", "autorisaties", "notificaties", "referentielijsten"} {
 		fmt.Fprintf(w, "  %-18s %s%s\n", api, base, spec.Mount(api))
 	}
 	fmt.Fprintf(w, "\nclient id: %s\nsecret:    %s\n\n", DemoClientID, demoSecret)

@@ -29,6 +29,17 @@ type Config struct {
 	JWTLeeway            time.Duration
 	Only                 []string
 	LogLevel             string
+	Delivery             Delivery
+}
+
+// Delivery tunes notification delivery; zero values take the defaults of the delivery engine
+// (64 workers, 10 s timeout, retries from 5 s doubling up to 1 h, dead letter after 24 h).
+type Delivery struct {
+	Workers    int
+	Timeout    time.Duration
+	Backoff    time.Duration
+	MaxBackoff time.Duration
+	MaxAge     time.Duration
 }
 
 // FlagSet declares the flags of cfg on a new flag set named name.
@@ -53,6 +64,11 @@ func FlagSet(name string, cfg *Config, out io.Writer) *flag.FlagSet {
 		return nil
 	})
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error (MEENT_LOG_LEVEL)")
+	fs.IntVar(&cfg.Delivery.Workers, "delivery-workers", 64, "notification deliveries in flight per node (MEENT_DELIVERY_WORKERS)")
+	fs.DurationVar(&cfg.Delivery.Timeout, "delivery-timeout", 10*time.Second, "timeout of one POST to a subscriber (MEENT_DELIVERY_TIMEOUT)")
+	fs.DurationVar(&cfg.Delivery.Backoff, "delivery-backoff", 5*time.Second, "first retry delay of a failed delivery; it doubles per attempt (MEENT_DELIVERY_BACKOFF)")
+	fs.DurationVar(&cfg.Delivery.MaxBackoff, "delivery-max-backoff", time.Hour, "longest delay between two attempts (MEENT_DELIVERY_MAX_BACKOFF)")
+	fs.DurationVar(&cfg.Delivery.MaxAge, "delivery-max-age", 24*time.Hour, "a delivery without success for this long becomes a dead letter (MEENT_DELIVERY_MAX_AGE)")
 	return fs
 }
 
@@ -109,6 +125,10 @@ func (c *Config) Finish() error {
 	}
 	if c.JWTLeeway < 0 {
 		return errors.New("jwt-leeway must not be negative")
+	}
+	d := c.Delivery
+	if d.Workers < 0 || d.Timeout < 0 || d.Backoff < 0 || d.MaxBackoff < 0 || d.MaxAge < 0 {
+		return errors.New("delivery settings must not be negative")
 	}
 	return nil
 }
