@@ -31,7 +31,7 @@ type resultaattype struct {
 
 // zrc-007: the end status closes the zaak. A resultaat must exist; einddatum becomes the
 // date of the status; the archiving parameters are derived (zrc-021). Documents must have
-// indicatieGebruiksrecht set once zaakinformatieobjecten are mirrored from Documenten.
+// indicatieGebruiksrecht set (zrc007Gebruiksrecht).
 func (r *register) zrc007Afsluiten(ctx context.Context, tx *db.Tx, t *types, z *zaakRef, einddatum string) error {
 	var rtURL string
 	err := tx.QueryRow(ctx, `SELECT resultaattype FROM resultaat WHERE zaak_id = $1`, z.id).Scan(&rtURL)
@@ -44,6 +44,9 @@ func (r *register) zrc007Afsluiten(ctx context.Context, tx *db.Tx, t *types, z *
 	var rt resultaattype
 	if err := t.get(ctx, "resultaattype", rtURL, &rt, "zaaktype", "archiefnominatie", "brondatumArchiefprocedure"); err != nil {
 		return zgw.FieldError("nonFieldErrors", "resultaattype-unreachable", "Het resultaattype van de zaak kan niet opgehaald worden.")
+	}
+	if err := r.zrc007Gebruiksrecht(ctx, tx, z); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE zaak SET einddatum = $1 WHERE id = $2`, einddatum, z.id); err != nil {
 		return fmt.Errorf("afsluiten: %w", err)

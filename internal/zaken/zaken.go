@@ -36,6 +36,9 @@ const (
 type Options struct {
 	// IdentificatiePrefix starts generated identificaties: PREFIX-YYYY-NNNNNNNNNN.
 	IdentificatiePrefix string
+	// Documenten answers the questions about informatieobjecten and keeps the
+	// objectinformatieobjecten in step (zrc-005); default DocumentenByURL.
+	Documenten Documenten
 }
 
 // register is the Zaken register mounted on one API.
@@ -45,6 +48,7 @@ type register struct {
 	// loc is the municipality's time zone: "today" (registratiedatum) is a date there.
 	loc    *time.Location
 	prefix string
+	docs   Documenten
 }
 
 // Mount adds the routes of the Zaken API to api with the default options.
@@ -52,7 +56,10 @@ func Mount(api *zgw.API) { MountWith(api, Options{}) }
 
 // MountWith adds the routes of the Zaken API to api.
 func MountWith(api *zgw.API, o Options) {
-	r := &register{api: api, db: api.DB, loc: time.Local, prefix: o.IdentificatiePrefix}
+	r := &register{api: api, db: api.DB, loc: time.Local, prefix: o.IdentificatiePrefix, docs: o.Documenten}
+	if r.docs == nil {
+		r.docs = DocumentenByURL{Refs: api.Refs}
+	}
 	if r.prefix == "" {
 		r.prefix = "ZAAK"
 	}
@@ -64,6 +71,13 @@ func MountWith(api *zgw.API, o Options) {
 	r.mountStatus()
 	r.mountResultaat()
 	r.mountRol()
+	r.mountZaakobject()
+	r.mountZaakeigenschap()
+	r.mountZaakinformatieobject()
+	r.mountZaakcontactmoment()
+	r.mountZaakverzoek()
+	r.mountKlantcontact()
+	r.mountZaakbesluit()
 }
 
 // today is the current date in the municipality.
@@ -345,4 +359,100 @@ func mergeInvalid(errs *zgw.Errs, err error) error {
 		return nil
 	}
 	return err
+}
+
+// createScopes are the scopes that allow adding a zaakobject or zaakinformatieobject: the
+// OAS also accepts zaken.aanmaken there, while the zaak is open (zrc-007).
+func (z *zaakRef) createScopes() []string {
+	if z.closed() {
+		return []string{scopeGeforceerd}
+	}
+	return []string{scopeAanmaken, scopeBijwerken, scopeGeforceerd}
+}
+
+// deleteScopes are the scopes that allow deleting a zaakobject or zaakinformatieobject: the
+// OAS also accepts zaken.verwijderen there, while the zaak is open (zrc-007).
+func (z *zaakRef) deleteScopes() []string {
+	if z.closed() {
+		return []string{scopeGeforceerd}
+	}
+	return []string{scopeBijwerken, scopeGeforceerd, scopeVerwijderen}
+}
+
+// zaakFor resolves the zaak URL in field of a new sub-resource and answers 403 unless the
+// client holds one of scopes(zaak) on it (zrc-006, zrc-007).
+func (r *register) zaakFor(c *zgw.Call, field, u string, scopes func(*zaakRef) []string) (*zaakRef, error) {
+	z, err := r.zaakByURL(c.Ctx(), r.db, field, u)
+	if err != nil {
+		return nil, err
+	}
+	if !z.allows(c, scopes(z)...) {
+		return nil, zgw.ErrForbidden()
+	}
+	return z, nil
+}
+
+// zaakOf loads the zaak a stored sub-resource belongs to and answers 403 unless the client
+// holds one of scopes(zaak) on it.
+func (r *register) zaakOf(c *zgw.Call, zaakID int64, scopes func(*zaakRef) []string) (*zaakRef, error) {
+	z, err := zaakRefBy(c.Ctx(), r.db, "id = $1", zaakID)
+	if err != nil {
+		return nil, err
+	}
+	if z == nil {
+		return nil, zgw.ErrNotFound()
+	}
+	if !z.allows(c, scopes(z)...) {
+		return nil, zgw.ErrForbidden()
+	}
+	return z, nil
+}
+
+// readScopes and (*zaakRef).writeScopes as the scopes argument of zaakFor and zaakOf.
+func readScopes(*zaakRef) []string { return []string{scopeLezen} }
+
+// zaakUUIDWhere adds the filter on a zaak URL to w for a table with a zaak_id column.
+func (r *register) zaakUUIDWhere(w *db.Where, u string) {
+	id, _ := r.api.ParseURL(u, "zaken")
+	w.And("zaak_id IN (SELECT id FROM zaak WHERE uuid = ?)", nullUUID(id))
+}
+
+// plainList answers a sub-resource list that the spec does not paginate (a plain array),
+// oldest first; w holds the filters and the autorisatie predicate on table's columns.
+func plainList[T any](c *zgw.Call, r *register, table string, w *db.Where, load func(ctx context.Context, ids string) ([]T, error), id func(T) int64) error {
+	ctx := c.Ctx()
+	rows, err := r.db.Query(ctx, "SELECT id FROM "+table+w.SQL()+" ORDER BY id", w.Args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		ids = append(ids, i)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	items := []T{}
+	if len(ids) > 0 {
+		loaded, err := load(ctx, jsonIDs(ids))
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]T, len(loaded))
+		for _, x := range loaded {
+			byID[id(x)] = x
+		}
+		for _, i := range ids {
+			if x, ok := byID[i]; ok {
+				items = append(items, x)
+			}
+		}
+	}
+	return c.JSON(http.StatusOK, items)
 }
