@@ -245,3 +245,49 @@ func addDuration(date, dur string) (string, error) {
 	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
 	return d.AddDate(n(1), n(2), n(3)*7+n(4)).Format(time.DateOnly), nil
 }
+
+// zrc-022: an archiefstatus other than nog_te_archiveren also needs every informatieobject
+// linked to the zaak (zaakid) to have status gearchiveerd. One that cannot be read counts as
+// not archived.
+func (r *register) zrc022Documenten(ctx context.Context, zaakID int64, errs *zgw.Errs) error {
+	rows, err := r.db.Query(ctx, `SELECT informatieobject FROM zaakinformatieobject WHERE zaak_id = $1 ORDER BY id`, zaakID)
+	if err != nil {
+		return fmt.Errorf("zaakinformatieobjecten: %w", err)
+	}
+	var urls []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return fmt.Errorf("zaakinformatieobjecten: %w", err)
+		}
+		urls = append(urls, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("zaakinformatieobjecten: %w", err)
+	}
+	for _, u := range urls {
+		io, err := r.docs.Informatieobject(ctx, "informatieobject", u)
+		if err != nil && zgw.KindOf(err) != zgw.Invalid {
+			return err
+		}
+		if err != nil || io.Status != "gearchiveerd" {
+			errs.Add("archiefstatus", "documents-not-archived", "Er zijn gerelateerde informatieobjecten waarvan de `status` nog niet gelijk is aan "+
+				"`gearchiveerd`. Dit is een voorwaarde voor het zetten van de `archiefstatus` op een andere waarde dan `nog_te_archiveren`.")
+			return nil
+		}
+	}
+	return nil
+}
+
+// zrc-023: the zaakinformatieobjecten of a deleted zaak (and its deelzaken) are unmirrored
+// from the Documenten register after the delete commits, as a deleted relation is (zrc-005).
+// The zaak stays deleted when that fails; the failure is logged for beheer.
+func (r *register) zrc023Unmirror(c *zgw.Call, zios []*zioOut) {
+	for _, x := range zios {
+		if err := r.docs.Unmirror(c.Ctx(), x.mirror()); err != nil {
+			r.api.Log.Error("unmirror zaakinformatieobject", "url", x.URL, "err", err)
+		}
+	}
+}

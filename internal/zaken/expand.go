@@ -184,15 +184,79 @@ func (r *register) expandZakenWith(c *zgw.Call, t *types, zaken []*zaakOut, exp 
 				}
 				z.Expand[key] = list
 			}
-		default:
-			// eigenschappen, zaakobjecten, zaakinformatieobjecten: not served by this
-			// version of the register yet, so every zaak has none.
+		case "eigenschappen", "zaakobjecten", "zaakinformatieobjecten":
+			byURL, err := r.expandRelatie(c, zaken, key)
+			if err != nil {
+				return err
+			}
 			for _, z := range zaken {
-				z.Expand[key] = []any{}
+				list := []any{}
+				for _, u := range relatieURLs(z, key) {
+					if x, ok := byURL[u]; ok {
+						list = append(list, x)
+					}
+				}
+				z.Expand[key] = list
 			}
 		}
 	}
 	return nil
+}
+
+// relatieURLs are the URLs of the zaak's relation key, in the order the zaak lists them.
+func relatieURLs(z *zaakOut, key string) []string {
+	switch key {
+	case "eigenschappen":
+		return z.Eigenschappen
+	case "zaakobjecten":
+		return z.Zaakobjecten
+	}
+	return z.Zaakinformatieobjecten
+}
+
+// expandRelatie loads the zaakeigenschappen, zaakobjecten or zaakinformatieobjecten (key) of
+// all zaken at once, rendered as their own detail endpoints render them, by URL. The zaken
+// are those the client may read, so their relations are too.
+func (r *register) expandRelatie(c *zgw.Call, zaken []*zaakOut, key string) (map[string]any, error) {
+	out := map[string]any{}
+	uuids := make([]string, 0, len(zaken))
+	for _, z := range zaken {
+		if len(relatieURLs(z, key)) > 0 {
+			uuids = append(uuids, z.UUID)
+		}
+	}
+	if len(uuids) == 0 {
+		return out, nil
+	}
+	ctx := c.Ctx()
+	where := "z.uuid IN (" + r.uuidIn("$1") + ")"
+	switch key {
+	case "eigenschappen":
+		xs, err := r.zaakeigenschapQuery(ctx, r.db, where, jsonIDs(uuids))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range xs {
+			out[x.URL] = x
+		}
+	case "zaakobjecten":
+		xs, err := r.zaakobjectLoad(ctx, r.db, where, jsonIDs(uuids))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range xs {
+			out[x.URL] = x
+		}
+	default:
+		xs, err := r.zioLoad(ctx, r.db, where, jsonIDs(uuids))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range xs {
+			out[x.URL] = x
+		}
+	}
+	return out, nil
 }
 
 // expandZakenByUUID loads the zaken the client may read among uuids, expanded as sub.

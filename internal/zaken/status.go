@@ -89,7 +89,46 @@ func (r *register) statusLoad(ctx context.Context, q db.Querier, where string, a
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	}
+	// Close before the next query: a transaction holds one connection.
+	rows.Close()
+	if err := r.statusZaakinformatieobjecten(ctx, q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// statusZaakinformatieobjecten fills Status.zaakinformatieobjecten (the zaakinformatieobjecten
+// whose status is that status) of all statussen at once.
+func (r *register) statusZaakinformatieobjecten(ctx context.Context, q db.Querier, sts []*statusOut) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*statusOut, len(sts))
+	ids := make([]int64, 0, len(sts))
+	for _, s := range sts {
+		byID[s.id] = s
+		ids = append(ids, s.id)
+	}
+	rows, err := q.Query(ctx, `SELECT status_id, CAST(uuid AS TEXT) FROM zaakinformatieobject
+		WHERE status_id IN (`+r.idsIn("$1")+`) ORDER BY id`, jsonIDs(ids))
+	if err != nil {
+		return fmt.Errorf("status zaakinformatieobjecten: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var u string
+		if err := rows.Scan(&id, &u); err != nil {
+			return fmt.Errorf("status zaakinformatieobjecten: %w", err)
+		}
+		if s := byID[id]; s != nil {
+			s.Zaakinformatieobjecten = append(s.Zaakinformatieobjecten, r.api.URL("zaakinformatieobjecten", strings.ToLower(u)))
+		}
+	}
+	return rows.Err()
 }
 
 func (r *register) statusList(c *zgw.Call) error {

@@ -610,6 +610,11 @@ func (r *register) zaakCheck(ctx context.Context, c *zgw.Call, t *types, in *zaa
 		}
 	}
 	zrc022Archiefstatus(in, &errs)
+	if cur != nil && in.Archiefstatus != "nog_te_archiveren" {
+		if err := r.zrc022Documenten(ctx, cur.id, &errs); err != nil {
+			return err
+		}
+	}
 	if in.LaatsteBetaaldatum != nil {
 		if ts, err := time.Parse(time.RFC3339, *in.LaatsteBetaaldatum); err == nil && ts.After(time.Now().Add(time.Minute)) && sent("laatsteBetaaldatum") {
 			errs.Add("laatsteBetaaldatum", "date-in-future", "De laatste betaaldatum mag niet in de toekomst liggen.")
@@ -719,7 +724,7 @@ func zrc015ProductenOfDiensten(got, allowed []string, errs *zgw.Errs) {
 }
 
 // zrc-022: an archiefstatus other than nog_te_archiveren needs archiefnominatie and
-// archiefactiedatum (and, once documents are linked, all of them archived).
+// archiefactiedatum; the linked documents are checked by zrc022Documenten.
 func zrc022Archiefstatus(in *zaakIn, errs *zgw.Errs) {
 	if in.Archiefstatus == "nog_te_archiveren" {
 		return
@@ -734,7 +739,8 @@ func zrc022Archiefstatus(in *zaakIn, errs *zgw.Errs) {
 
 // zaakDestroy deletes a zaak with everything that belongs to it (zrc-023): its deelzaken,
 // statussen, resultaat, rollen, zaakobjecten, zaakeigenschappen and zaakinformatieobjecten go
-// by the foreign keys; the audit trails of the zaak and its deelzaken are deleted here.
+// by the foreign keys; the audit trails of the zaak and its deelzaken are deleted here, and
+// the Documenten mirrors of the zaakinformatieobjecten after the delete commits.
 func (r *register) zaakDestroy(c *zgw.Call) error {
 	ctx := c.Ctx()
 	if err := crs(c, false); err != nil {
@@ -743,6 +749,7 @@ func (r *register) zaakDestroy(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
+	var zios []*zioOut
 	err := r.db.Update(ctx, func(tx *db.Tx) error {
 		z, err := zaakRefBy(ctx, tx, "uuid = $1", pathUUID(c, "uuid"))
 		if err != nil {
@@ -756,6 +763,9 @@ func (r *register) zaakDestroy(c *zgw.Call) error {
 		}
 		deel, err := zaakRefsWhere(ctx, tx, "hoofdzaak_id = $1", z.id)
 		if err != nil {
+			return err
+		}
+		if zios, err = r.zioLoad(ctx, tx, "(s.zaak_id = $1 OR z.hoofdzaak_id = $1)", z.id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM zaak WHERE id = $1`, z.id); err != nil {
@@ -775,6 +785,7 @@ func (r *register) zaakDestroy(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
+	r.zrc023Unmirror(c, zios)
 	return c.NoContent()
 }
 

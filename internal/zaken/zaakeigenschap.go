@@ -53,22 +53,29 @@ func (r *register) mountZaakeigenschap() {
 }
 
 func (r *register) zaakeigenschapLoad(ctx context.Context, q db.Querier, z *zaakRef, where string, args ...any) ([]*zaakeigenschapOut, error) {
-	rows, err := q.Query(ctx, `SELECT id, CAST(uuid AS TEXT), eigenschap, naam, data FROM zaakeigenschap
-		WHERE zaak_id = $1 AND `+where+` ORDER BY id`, append([]any{z.id}, args...)...)
+	return r.zaakeigenschapQuery(ctx, q, "e.zaak_id = $1 AND "+where, append([]any{z.id}, args...)...)
+}
+
+// zaakeigenschapQuery loads zaakeigenschappen (alias e, their zaak z) in stored order; expand
+// uses it to load those of a whole page at once.
+func (r *register) zaakeigenschapQuery(ctx context.Context, q db.Querier, where string, args ...any) ([]*zaakeigenschapOut, error) {
+	rows, err := q.Query(ctx, `SELECT e.id, CAST(e.uuid AS TEXT), CAST(z.uuid AS TEXT), e.eigenschap, e.naam, e.data
+		FROM zaakeigenschap e JOIN zaak z ON z.id = e.zaak_id WHERE `+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("zaakeigenschap: %w", err)
 	}
 	defer rows.Close()
-	zaakURL := r.api.URL("zaken", z.uuid)
 	out := []*zaakeigenschapOut{}
 	for rows.Next() {
-		o := &zaakeigenschapOut{Zaak: zaakURL}
+		o := &zaakeigenschapOut{}
+		var zaakUUID string
 		var data []byte
-		if err := rows.Scan(&o.id, &o.UUID, &o.Eigenschap, &o.Naam, &data); err != nil {
+		if err := rows.Scan(&o.id, &o.UUID, &zaakUUID, &o.Eigenschap, &o.Naam, &data); err != nil {
 			return nil, fmt.Errorf("zaakeigenschap: %w", err)
 		}
 		o.UUID = strings.ToLower(o.UUID)
-		o.URL = zaakURL + "/zaakeigenschappen/" + o.UUID
+		o.Zaak = r.api.URL("zaken", strings.ToLower(zaakUUID))
+		o.URL = o.Zaak + "/zaakeigenschappen/" + o.UUID
 		var d zaakeigenschapData
 		if err := json.Unmarshal(data, &d); err != nil {
 			return nil, fmt.Errorf("zaakeigenschap data: %w", err)
@@ -125,7 +132,7 @@ func (r *register) zaakeigenschapByPath(c *zgw.Call, scopes func(*zaakRef) []str
 	if id == "" {
 		return nil, nil, zgw.ErrNotFound()
 	}
-	out, err := r.zaakeigenschapLoad(c.Ctx(), r.db, z, "uuid = $2", id)
+	out, err := r.zaakeigenschapLoad(c.Ctx(), r.db, z, "e.uuid = $2", id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,7 +193,7 @@ func (r *register) zaakeigenschapCreate(c *zgw.Call) error {
 			id, z.id, in.Eigenschap, e.Naam, string(data)); err != nil {
 			return fmt.Errorf("insert zaakeigenschap: %w", err)
 		}
-		outs, err := r.zaakeigenschapLoad(ctx, tx, z, "uuid = $2", id)
+		outs, err := r.zaakeigenschapLoad(ctx, tx, z, "e.uuid = $2", id)
 		if err != nil {
 			return err
 		}
@@ -232,7 +239,7 @@ func (r *register) zaakeigenschapUpdate(c *zgw.Call) error {
 		if _, err := tx.Exec(ctx, `UPDATE zaakeigenschap SET data = $1 WHERE id = $2`, string(data), cur.id); err != nil {
 			return fmt.Errorf("update zaakeigenschap: %w", err)
 		}
-		outs, err := r.zaakeigenschapLoad(ctx, tx, z, "id = $2", cur.id)
+		outs, err := r.zaakeigenschapLoad(ctx, tx, z, "e.id = $2", cur.id)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -162,6 +163,39 @@ func TestZrc007_IndicatieGebruiksrechtUnset(t *testing.T) {
 		z.must(t, http.MethodPost, zrcRoot+"/statussen", eind, http.StatusCreated)
 		if zaak := z.must(t, http.MethodGet, a, nil, http.StatusOK); zaak["einddatum"] != "2024-04-01" {
 			t.Errorf("einddatum %v", zaak["einddatum"])
+		}
+	}, rm.allow())
+}
+
+// zrc-022: an archiefstatus other than nog_te_archiveren needs every linked document to be
+// gearchiveerd.
+func TestZrc022_DocumentenGearchiveerd(t *testing.T) {
+	t.Parallel()
+	rm := newRemote(t)
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		z := newZT(e)
+		ty := z.zaaktypeMetIOT(t)
+		gearchiveerd := func() string {
+			u := rm.document(ty.iot, true)
+			rm.mu.Lock()
+			defer rm.mu.Unlock()
+			rm.docs[strings.TrimPrefix(u, rm.srv.URL)]["status"] = "gearchiveerd"
+			return u
+		}
+		archiveren := map[string]any{"archiefstatus": "gearchiveerd", "archiefnominatie": "vernietigen", "archiefactiedatum": "2030-01-01"}
+		a := z.zaak(t, ty.zaaktype, nil)["url"].(string)
+		z.must(t, http.MethodPost, zrcRoot+"/zaakinformatieobjecten", zioBody(a, gearchiveerd()), http.StatusCreated)
+		z.must(t, http.MethodPost, zrcRoot+"/zaakinformatieobjecten", zioBody(a, rm.document(ty.iot, true)), http.StatusCreated)
+		z.bad(t, http.MethodPatch, a, archiveren, "archiefstatus", "documents-not-archived")
+		if got := z.must(t, http.MethodGet, a, nil, http.StatusOK)["archiefstatus"]; got != "nog_te_archiveren" {
+			t.Errorf("refused archiving changed the zaak: %v", got)
+		}
+		// Back to nog_te_archiveren is always allowed.
+		z.must(t, http.MethodPatch, a, map[string]any{"archiefstatus": "nog_te_archiveren"}, http.StatusOK)
+		b := z.zaak(t, ty.zaaktype, nil)["url"].(string)
+		z.must(t, http.MethodPost, zrcRoot+"/zaakinformatieobjecten", zioBody(b, gearchiveerd()), http.StatusCreated)
+		if got := z.must(t, http.MethodPatch, b, archiveren, http.StatusOK)["archiefstatus"]; got != "gearchiveerd" {
+			t.Errorf("archiefstatus %v", got)
 		}
 	}, rm.allow())
 }
