@@ -176,7 +176,7 @@ type Tx struct {
 	tx      *sql.Tx
 	Now     time.Time
 	Dialect Dialect
-	signals []string // channels to wake when the transaction commits (signal.go)
+	signals []signal // channels to wake when the transaction commits (signal.go)
 }
 
 // Update runs fn in a write transaction and commits when fn returns nil.
@@ -197,7 +197,7 @@ func (d *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	d.hub.wake(tx.signals)
+	d.hub.wakeAll(tx.signals)
 	return nil
 }
 

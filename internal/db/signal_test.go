@@ -60,8 +60,8 @@ func TestSignalWakesListenersOnCommitOnly(t *testing.T) {
 	})
 }
 
-// Another node (a second DB on the same PostgreSQL schema) hears the commit, also after its
-// LISTEN connection was killed.
+// Another node (a second DB on the same PostgreSQL schema) hears a Signal, but not a Wake, and
+// goes on hearing after its LISTEN connection was killed.
 func TestSignalReachesOtherNodesAndSurvivesReconnect(t *testing.T) {
 	base := dbtest.PostgresURL(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -81,7 +81,21 @@ func TestSignalReachesOtherNodesAndSurvivesReconnect(t *testing.T) {
 	if !woken(c, 5*time.Second) {
 		t.Fatal("no wake-up after connecting")
 	}
-	if err := a.Update(ctx, func(tx *db.Tx) error { tx.Signal("node"); return nil }); err != nil {
+	local := a.Listen(ctx, "node")
+	if !woken(local, 5*time.Second) {
+		t.Fatal("no wake-up after connecting")
+	}
+	// Wake stays in the process: the other node does not hear it.
+	if err := a.Update(ctx, func(tx *db.Tx) error { tx.Wake("node"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !woken(local, time.Second) {
+		t.Fatal("Wake did not wake this process")
+	}
+	if woken(c, 300*time.Millisecond) {
+		t.Fatal("Wake reached the other node")
+	}
+	if err := a.Update(ctx, func(tx *db.Tx) error { tx.Wake("node"); tx.Signal("node"); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !woken(c, 2*time.Second) {

@@ -124,8 +124,8 @@ func TestRoutesEachRowOnceAgainstTheAbonnementenOfThatMoment(t *testing.T) {
 }
 
 // A new delivery starts within 100 ms of the commit, with the poll switched off in effect.
+// Not parallel: it measures time, so it runs before the parallel tests load the machine.
 func TestDeliveryStartsWithin100msOfTheCommit(t *testing.T) {
-	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -150,7 +150,8 @@ func TestDeliveryStartsWithin100msOfTheCommit(t *testing.T) {
 }
 
 // A node that dies in the middle of a POST leaves its claim behind; once the claim expires
-// another node delivers again: at least once, never lost.
+// another node delivers again (on SQLite, the restarted process at once): at least once,
+// never lost.
 func TestCrashMidPostIsRetriedAfterTheClaimExpires(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -176,18 +177,25 @@ func TestCrashMidPostIsRetriedAfterTheClaimExpires(t *testing.T) {
 
 		next := New(d, &router, Config{Timeout: cfg.Timeout, Lease: cfg.Lease, Clock: clk.Now}, nil)
 		settle(t, next)
-		if got := len(rcv.received()); got != 1 {
-			t.Fatalf("delivered again while the claim holds: %d", got)
-		}
-		clk.Add(50 * time.Second)
-		settle(t, next)
-		if got := len(rcv.received()); got != 1 {
-			t.Fatalf("delivered again while the claim holds: %d", got)
-		}
-		clk.Add(14 * time.Second)
-		settle(t, next)
-		if got := len(rcv.received()); got != 2 {
-			t.Fatalf("after the claim expired: %d POSTs, want 2", got)
+		if d.Dialect == db.SQLite {
+			// One process per SQLite database: claims live in memory and died with the node.
+			if got := len(rcv.received()); got != 2 {
+				t.Fatalf("after the restart: %d POSTs, want 2", got)
+			}
+		} else {
+			if got := len(rcv.received()); got != 1 {
+				t.Fatalf("delivered again while the claim holds: %d", got)
+			}
+			clk.Add(50 * time.Second)
+			settle(t, next)
+			if got := len(rcv.received()); got != 1 {
+				t.Fatalf("delivered again while the claim holds: %d", got)
+			}
+			clk.Add(14 * time.Second)
+			settle(t, next)
+			if got := len(rcv.received()); got != 2 {
+				t.Fatalf("after the claim expired: %d POSTs, want 2", got)
+			}
 		}
 		if s := states(t, d); s[StateDelivered] != 1 || len(s) != 1 {
 			t.Fatalf("states = %v", s)

@@ -2,13 +2,11 @@ package outbox
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
+	"maps"
 	"time"
-	"unicode/utf8"
 
 	"github.com/meent/meent/internal/db"
 )
@@ -16,26 +14,29 @@ import (
 // Dispatching: deliveries are claimed per subscriber, in batches of up to prefetch·PerSubscriber
 // (so the database work is shared by many POSTs), and POSTed with at most PerSubscriber in flight
 // per subscriber and Workers in all on this node, so a dead or slow receiver ties up only its own
-// share of the workers and never delays the others. A claim sets a lease (next_attempt =
-// lease_until): other workers skip the delivery until the lease ends, and if this node dies
-// mid-POST the delivery simply becomes due again when it does (at-least-once). The lease covers
-// the worst case of the batch: Lease plus one Timeout for every round of PerSubscriber POSTs
-// that is queued before it on this node.
+// share of the workers and never delays the others. On PostgreSQL a claim sets a lease
+// (lease_until): other nodes skip the delivery until the lease ends, and if this node dies
+// mid-POST the delivery simply becomes due again when it does (at-least-once). A claim changes
+// no indexed column, so it is a cheap write (a HOT update). While a delivery waits in this
+// node's queue or is being posted, the node renews its lease (renew), so a lease can be short
+// (Lease) however long the queue. On SQLite the claims live in memory (peek).
 //
 // A circuit per subscriber stops POSTing to a receiver after CircuitThreshold consecutive
 // failures (handing back what it had claimed) and lets one probe through after a growing
 // cool-down; the first success closes it and makes the subscriber's waiting retries due at
 // once, so a receiver that comes back gets its backlog without waiting out every backoff.
 
-// prefetch is how many rounds of PerSubscriber POSTs a subscriber may have claimed on a node.
-const prefetch = 4
+// prefetch is how many rounds of PerSubscriber POSTs a subscriber may have claimed on a node:
+// enough to keep its POSTs going while the next claim makes its round trip to the database.
+const prefetch = 16
 
 // lane is this node's view of one subscriber.
 type lane struct {
 	abonnement, callback, auth string
-	queue                      []claim // claimed, waiting for a worker
-	running                    int     // POSTs in flight
-	hungry                     bool    // more may be due: claim when the queue runs low
+	queue                      []claim              // claimed, waiting for a worker
+	running                    int                  // POSTs in flight
+	hungry                     bool                 // more may be due: claim when the queue runs low
+	ids                        map[string]time.Time // claimed and not yet recorded: their lease (PostgreSQL)
 
 	fails     int       // consecutive failed attempts
 	opens     int       // consecutive openings of the circuit without a success in between
@@ -45,6 +46,10 @@ type lane struct {
 }
 
 func (l *lane) held() int { return len(l.queue) + l.running }
+
+// runsLow tells whether a subscriber with held deliveries claimed should claim more: when
+// half of what it may hold is left, so claims come in batches of at least that half.
+func runsLow(held, per int) bool { return held <= prefetch*per/2 }
 
 // subscriber is a row of delivery_subscriber with the time its first pending delivery is due.
 type subscriber struct {
@@ -75,11 +80,11 @@ type result struct {
 }
 
 // subscribers lists the subscribers that may receive deliveries now.
-func (x *Deliverer) subscribers(ctx context.Context) ([]subscriber, error) {
+func (x *Deliverer) subscribers(ctx context.Context, now time.Time) ([]subscriber, error) {
 	rows, err := x.db.Query(ctx, `SELECT s.abonnement, s.callback_url, s.auth,
 			(SELECT d.next_attempt FROM delivery d WHERE d.abonnement = s.abonnement AND d.state = 'pending'
-			 ORDER BY d.next_attempt LIMIT 1)
-		FROM delivery_subscriber s WHERE NOT s.paused AND NOT s.deleted AND s.callback_url <> ''`)
+			 AND (d.lease_until IS NULL OR d.lease_until <= $1) ORDER BY d.next_attempt LIMIT 1)
+		FROM delivery_subscriber s WHERE NOT s.paused AND NOT s.deleted AND s.callback_url <> ''`, now)
 	if err != nil {
 		return nil, fmt.Errorf("subscribers: %w", err)
 	}
@@ -100,14 +105,17 @@ func (x *Deliverer) subscribers(ctx context.Context) ([]subscriber, error) {
 // that may have more. It returns how many deliveries it claimed and, for a full pass, the
 // earliest future time at which more may become due (zero: none known).
 func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, error) {
+	now := x.now()
 	var subs []subscriber
 	if full {
 		var err error
-		if subs, err = x.subscribers(ctx); err != nil {
+		if subs, err = x.subscribers(ctx, now); err != nil {
+			return 0, time.Time{}, err
+		}
+		if err := x.renew(ctx, now); err != nil {
 			return 0, time.Time{}, err
 		}
 	}
-	now := x.now()
 	var next time.Time
 	later := func(t time.Time) {
 		if next.IsZero() || t.Before(next) {
@@ -119,6 +127,7 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		abonnement, callback, auth string
 		n, held                    int
 		probe                      bool
+		skip                       map[string]time.Time
 	}
 	var wants []want
 	var sweep []string
@@ -130,7 +139,7 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 			present[s.abonnement] = true
 			l := x.lanes[s.abonnement]
 			if l == nil {
-				l = &lane{abonnement: s.abonnement}
+				l = &lane{abonnement: s.abonnement, ids: map[string]time.Time{}}
 				x.lanes[s.abonnement] = l
 			}
 			l.callback, l.auth = s.callback, s.auth
@@ -142,7 +151,7 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		for a, l := range x.lanes {
 			if !present[a] {
 				l.hungry = false // paused or deleted
-				if l.held() == 0 {
+				if l.held() == 0 && len(l.ids) == 0 {
 					delete(x.lanes, a) // its circuit starts afresh
 				}
 			}
@@ -153,7 +162,7 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		if !l.hungry {
 			continue
 		}
-		w := want{l: l, abonnement: l.abonnement, callback: l.callback, auth: l.auth, held: l.held()}
+		w := want{l: l, abonnement: l.abonnement, callback: l.callback, auth: l.auth, held: l.held(), skip: maps.Clone(l.ids)}
 		switch {
 		case !l.openUntil.IsZero() && now.Before(l.openUntil):
 			later(l.openUntil)
@@ -168,7 +177,7 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 			}
 			l.probing = true
 			w.n, w.probe = 1, true
-		case w.held > 0 && prefetch*per-w.held < per:
+		case w.held > 0 && !runsLow(w.held, per):
 			continue // enough in hand; claim again when it runs low
 		default:
 			w.n = prefetch*per - w.held
@@ -186,21 +195,34 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		return 0, next, nil
 	}
 	claims := make([][]claim, len(wants))
-	err := x.update(ctx, func(tx *db.Tx) error {
+	var err error
+	var lease time.Time // PostgreSQL; microseconds, as the database keeps it (renew compares)
+	if x.db.Dialect == db.Postgres {
+		lease = now.Add(x.cfg.Lease).Truncate(time.Microsecond)
+		lanes := make([]laneClaim, len(wants))
 		for i, w := range wants {
-			rounds := (w.held + w.n + per - 1) / per
-			lease := now.Add(x.cfg.Lease + time.Duration(rounds-1)*x.cfg.Timeout)
-			c, err := x.claim(ctx, tx, w.abonnement, w.n, now, lease)
-			if err != nil {
-				return err
-			}
-			for j := range c {
-				c[j].callback, c[j].auth = w.callback, w.auth
-			}
-			claims[i] = c
+			lanes[i] = laneClaim{w.abonnement, w.n, lease}
 		}
-		return nil
-	})
+		var got map[string][]claim
+		err = x.update(ctx, func(tx *db.Tx) error {
+			got, err = x.claim(ctx, tx, lanes, now)
+			return err
+		})
+		for i, w := range wants {
+			claims[i] = got[w.abonnement]
+		}
+	} else {
+		for i, w := range wants {
+			if claims[i], err = x.peek(ctx, w.abonnement, w.n, now, w.skip); err != nil {
+				break
+			}
+		}
+	}
+	for i, w := range wants {
+		for j := range claims[i] {
+			claims[i][j].callback, claims[i][j].auth = w.callback, w.auth
+		}
+	}
 	claimed := 0
 	x.mu.Lock()
 	for i, w := range wants {
@@ -217,6 +239,9 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		if len(got) > 0 {
 			w.l.queue = append(w.l.queue, got...)
 			x.ready[w.l] = struct{}{}
+			for _, c := range got {
+				w.l.ids[c.id] = lease
+			}
 		}
 		claimed += len(got)
 	}
@@ -230,30 +255,143 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 	return claimed, next, nil
 }
 
-// claim takes the lease of up to n due deliveries of a subscriber.
-func (x *Deliverer) claim(ctx context.Context, tx *db.Tx, abonnement string, n int, now, lease time.Time) ([]claim, error) {
-	lock := ""
-	if x.db.Dialect == db.Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+// renew extends the leases of the deliveries this node holds (PostgreSQL), a third of Lease
+// before they would end. A delivery whose lease ended all the same (the node stalled) and was
+// taken by another node is not renewed: its row no longer has this node's lease.
+func (x *Deliverer) renew(ctx context.Context, now time.Time) error {
+	if x.db.Dialect != db.Postgres || now.Sub(x.renewed) < x.cfg.Lease/3 {
+		return nil
 	}
-	rows, err := tx.Query(ctx, `UPDATE delivery SET next_attempt = $1, lease_until = $1
-		WHERE id IN (SELECT id FROM delivery WHERE abonnement = $2 AND state = 'pending' AND next_attempt <= $3
-			AND NOT EXISTS (SELECT 1 FROM delivery_subscriber s WHERE s.abonnement = $2 AND (s.paused OR s.deleted))
-			ORDER BY next_attempt LIMIT $4`+lock+`)
-		RETURNING id, body, attempts, enqueued_at, retry_from, log`, lease, abonnement, now, n)
+	x.renewed = now
+	var rows [][]any
+	x.mu.Lock()
+	for _, l := range x.lanes {
+		for id, lease := range l.ids {
+			if lease.Sub(now) < 2*x.cfg.Lease/3 {
+				rows = append(rows, []any{l.abonnement, id, x.jsonTime(&lease)})
+			}
+		}
+	}
+	x.mu.Unlock()
+	if len(rows) == 0 {
+		return nil
+	}
+	param, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	lease := now.Add(x.cfg.Lease).Truncate(time.Microsecond)
+	var renewed [][2]string
+	err = x.update(ctx, func(tx *db.Tx) error {
+		renewed = renewed[:0]
+		res, err := tx.Query(ctx, `UPDATE delivery SET lease_until = $2 FROM `+x.rowsParam(1, "UUID", "UUID", "TIMESTAMPTZ")+` AS v
+			WHERE delivery.abonnement = v.c1 AND delivery.id = v.c2 AND delivery.lease_until = v.c3 AND `+stillPending+`
+			RETURNING delivery.abonnement, delivery.id`, string(param), lease)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			var r [2]string
+			if err := res.Scan(&r[0], &r[1]); err != nil {
+				return err
+			}
+			renewed = append(renewed, r)
+		}
+		return res.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("renew leases: %w", err)
+	}
+	x.mu.Lock()
+	for _, r := range renewed {
+		if l := x.lanes[r[0]]; l != nil {
+			if _, held := l.ids[r[1]]; held {
+				l.ids[r[1]] = lease
+			}
+		}
+	}
+	x.mu.Unlock()
+	return nil
+}
+
+// laneClaim asks for up to n deliveries of a subscriber, leased until lease.
+type laneClaim struct {
+	abonnement string
+	n          int
+	lease      time.Time
+}
+
+// claim takes the leases of due deliveries for each lane (PostgreSQL): SKIP LOCKED keeps
+// concurrent nodes on different rows, the lease keeps them off these until it ends. One
+// statement per subscriber: its plan is a short scan of the subscriber's due index, where a
+// single statement for all subscribers (a LATERAL join) gets generic plans that scan the table.
+func (x *Deliverer) claim(ctx context.Context, tx *db.Tx, lanes []laneClaim, now time.Time) (map[string][]claim, error) {
+	out := map[string][]claim{}
+	for _, l := range lanes {
+		rows, err := tx.Query(ctx, `UPDATE delivery SET lease_until = $1 FROM outbox o
+			WHERE o.id = delivery.outbox_id AND delivery.abonnement = $2 AND delivery.id IN (SELECT id FROM delivery
+				WHERE abonnement = $2 AND state = 'pending' AND next_attempt <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+				AND NOT EXISTS (SELECT 1 FROM delivery_subscriber s WHERE s.abonnement = $2 AND (s.paused OR s.deleted))
+				ORDER BY next_attempt LIMIT $4 FOR UPDATE SKIP LOCKED)
+			RETURNING delivery.id, delivery.attempts, delivery.retry_from, delivery.log, `+messageColumns, l.lease, l.abonnement, now, l.n)
+		if err != nil {
+			return nil, err
+		}
+		if out[l.abonnement], err = scanClaims(rows, l.abonnement, l.n, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// peek takes up to n due deliveries of a subscriber on SQLite, where this Deliverer is the
+// only worker of the database (one process per data dir): its claims live in memory (skip:
+// claimed and not yet recorded), a read instead of a write per batch. A crash loses them,
+// which makes the deliveries due again at once on restart.
+func (x *Deliverer) peek(ctx context.Context, abonnement string, n int, now time.Time, skip map[string]time.Time) ([]claim, error) {
+	rows, err := x.db.Query(ctx, `SELECT d.id, d.attempts, d.retry_from, d.log, `+messageColumns+`
+		FROM delivery d JOIN outbox o ON o.id = d.outbox_id
+		WHERE d.abonnement = $1 AND d.state = 'pending' AND d.next_attempt <= $2
+			AND NOT EXISTS (SELECT 1 FROM delivery_subscriber s WHERE s.abonnement = $1 AND (s.paused OR s.deleted))
+		ORDER BY d.next_attempt LIMIT $3`, abonnement, now, n+len(skip))
 	if err != nil {
 		return nil, err
 	}
+	return scanClaims(rows, abonnement, n, skip)
+}
+
+func scanClaims(rows *sql.Rows, abonnement string, n int, skip map[string]time.Time) ([]claim, error) {
 	defer rows.Close()
 	var out []claim
 	for rows.Next() {
 		c := claim{abonnement: abonnement}
-		if err := rows.Scan(&c.id, &c.body, &c.attempts, timeScanner{&c.enqueuedAt}, timeScanner{&c.retryFrom}, &c.log); err != nil {
+		var m message
+		if err := rows.Scan(append([]any{&c.id, &c.attempts, timeScanner{&c.retryFrom}, &c.log}, m.dest()...)...); err != nil {
+			return nil, err
+		}
+		if _, held := skip[c.id]; held || len(out) == n {
+			continue
+		}
+		if err := c.setMessage(m); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// setMessage sets the body to POST from the outbox row.
+func (c *claim) setMessage(m message) error {
+	if err := m.finish(); err != nil {
+		return fmt.Errorf("delivery %s: %w", c.id, err)
+	}
+	body, err := json.Marshal(m.n)
+	if err != nil {
+		return err
+	}
+	c.body, c.enqueuedAt = string(body), m.enqueuedAt
+	return nil
 }
 
 // launch starts POSTs from the lanes' queues while there are free workers, one lane after the
@@ -286,36 +424,6 @@ func (x *Deliverer) launch(ctx context.Context) {
 	}
 }
 
-// deliver POSTs one claimed delivery, hands the outcome to the recorder and starts the next.
-func (x *Deliverer) deliver(ctx context.Context, l *lane, c claim) {
-	defer x.posts.Done()
-	r := x.post(ctx, c)
-	var handBack []claim
-	x.mu.Lock()
-	l.running--
-	x.inflight--
-	if r.released {
-		l.probing = false
-	} else {
-		x.trip(l, &r)
-		if !l.openUntil.IsZero() && len(l.queue) > 0 {
-			handBack, l.queue = l.queue, nil
-		}
-	}
-	if ctx.Err() == nil {
-		x.launch(ctx)
-	}
-	low := l.hungry && prefetch*x.cfg.PerSubscriber-l.held() >= x.cfg.PerSubscriber
-	x.mu.Unlock()
-	x.results <- r
-	for _, c := range handBack {
-		x.results <- result{claim: c, released: true}
-	}
-	if low {
-		poke(x.kick)
-	}
-}
-
 // releaseQueued hands back every claimed delivery that has not been started (shutdown).
 func (x *Deliverer) releaseQueued() []result {
 	x.mu.Lock()
@@ -329,88 +437,4 @@ func (x *Deliverer) releaseQueued() []result {
 	}
 	clear(x.ready)
 	return out
-}
-
-// trip updates the circuit of l with the outcome r.
-func (x *Deliverer) trip(l *lane, r *result) {
-	if r.ok {
-		r.recovered = !l.openUntil.IsZero()
-		l.fails, l.opens, l.openUntil, l.probing = 0, 0, time.Time{}, false
-		return
-	}
-	l.fails++
-	if l.probing || (l.openUntil.IsZero() && l.fails >= x.cfg.CircuitThreshold) {
-		l.probing = false
-		l.opens++
-		l.openUntil = r.end.Add(min(x.cfg.backoff(l.opens), x.cfg.CircuitMaxCooldown))
-	}
-}
-
-// post sends the notification to the callback.
-func (x *Deliverer) post(ctx context.Context, c claim) result {
-	r := result{claim: c, at: x.now()}
-	start := time.Now()
-	finish := func() result {
-		r.dur = time.Since(start)
-		r.end = x.now()
-		return r
-	}
-	rctx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.callback, strings.NewReader(c.body))
-	if err != nil {
-		r.err = "invalid callback: " + err.Error()
-		return finish()
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
-	}
-	req.Header.Set("User-Agent", "Meent-Notificaties/1.0")
-	resp, err := x.cfg.Client.Do(req)
-	if err != nil {
-		switch {
-		case ctx.Err() != nil:
-			r.released = true
-		case errors.Is(rctx.Err(), context.DeadlineExceeded):
-			r.err = fmt.Sprintf("no response within %s", x.cfg.Timeout)
-		default:
-			r.err = err.Error()
-		}
-		return finish()
-	}
-	defer resp.Body.Close()
-	r.status = resp.StatusCode
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		r.ok = true
-	} else {
-		// The start of the answer helps the beheerder see why the receiver refused.
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-		r.err = "HTTP " + resp.Status
-		if s := strings.TrimSpace(strings.ToValidUTF8(string(head), "?")); s != "" && utf8.ValidString(s) {
-			r.err += ": " + s
-		}
-	}
-	// Read the rest (within reason) so the connection can be reused.
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return finish()
-}
-
-// expire turns the due deliveries of a subscriber whose circuit is open into dead letters once
-// they are older than MaxAge: they are not claimed while the circuit is open, so the normal
-// dead-lettering after a failed attempt does not reach them.
-func (x *Deliverer) expire(ctx context.Context, abonnement string, now time.Time) error {
-	var n int64
-	err := x.update(ctx, func(tx *db.Tx) error {
-		var err error
-		n, err = db.Affected(tx.Exec(ctx, `UPDATE delivery SET state = 'dead', next_attempt = NULL, lease_until = NULL,
-			last_error = $1 WHERE abonnement = $2 AND state = 'pending' AND next_attempt <= $3 AND retry_from <= $4`,
-			"not delivered within "+x.cfg.MaxAge.String()+": the receiver kept failing", abonnement, now, now.Add(-x.cfg.MaxAge)))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("expire deliveries: %w", err)
-	}
-	x.metrics.dead.Add(float64(n))
-	return nil
 }

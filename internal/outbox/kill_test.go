@@ -19,8 +19,18 @@ import (
 
 var killtest struct {
 	once sync.Once
+	dir  string
 	path string
 	err  error
+}
+
+// TestMain removes the helper program built by buildKilltest.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if killtest.dir != "" {
+		os.RemoveAll(killtest.dir)
+	}
+	os.Exit(code)
 }
 
 // buildKilltest builds the helper program once per test binary.
@@ -32,7 +42,7 @@ func buildKilltest(t *testing.T) string {
 			killtest.err = err
 			return
 		}
-		killtest.path = filepath.Join(dir, "killtest")
+		killtest.dir, killtest.path = dir, filepath.Join(dir, "killtest")
 		out, err := exec.Command("go", "build", "-o", killtest.path, "github.com/meent/meent/internal/outbox/internal/killtest").CombinedOutput()
 		if err != nil {
 			killtest.err = fmt.Errorf("go build: %v\n%s", err, out)

@@ -27,20 +27,21 @@ func (x *Deliverer) Deliveries(ctx context.Context, abonnement, state string, pa
 	}
 	page, size = max(page, 1), min(max(size, 1), 1000)
 	var w db.Where
-	w.And("abonnement = ?", a)
+	w.And("d.abonnement = ?", a)
 	if state != "" {
-		w.And("state = ?", state)
+		w.And("d.state = ?", state)
 	}
 	var count int
-	if err := x.db.QueryRow(ctx, `SELECT count(*) FROM delivery`+w.SQL(), w.Args...).Scan(&count); err != nil {
+	if err := x.db.QueryRow(ctx, `SELECT count(*) FROM delivery d`+w.SQL(), w.Args...).Scan(&count); err != nil {
 		return nil, 0, fmt.Errorf("count deliveries: %w", err)
 	}
 	if (page-1)*size >= count {
 		return []Delivery{}, count, nil
 	}
 	n := len(w.Args)
-	rows, err := x.db.Query(ctx, fmt.Sprintf(`SELECT id, abonnement, body, state, attempts, next_attempt, delivered_at,
-		last_status, last_error, log FROM delivery%s ORDER BY id DESC LIMIT $%d OFFSET $%d`, w.SQL(), n+1, n+2),
+	rows, err := x.db.Query(ctx, fmt.Sprintf(`SELECT d.id, d.abonnement, d.state, d.attempts, d.next_attempt, d.delivered_at,
+		d.last_status, d.last_error, d.log, %s FROM delivery d JOIN outbox o ON o.id = d.outbox_id%s
+		ORDER BY d.id DESC LIMIT $%d OFFSET $%d`, messageColumns, w.SQL(), n+1, n+2),
 		append(w.Args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list deliveries: %w", err)
@@ -49,15 +50,17 @@ func (x *Deliverer) Deliveries(ctx context.Context, abonnement, state string, pa
 	out := []Delivery{}
 	for rows.Next() {
 		var d Delivery
-		var body, log string
+		var log string
 		var next, delivered time.Time
-		if err := rows.Scan(&d.ID, &d.Abonnement, &body, &d.State, &d.Attempts, timeScanner{&next}, timeScanner{&delivered},
-			&d.LastStatus, &d.LastError, &log); err != nil {
+		var m message
+		if err := rows.Scan(append([]any{&d.ID, &d.Abonnement, &d.State, &d.Attempts, timeScanner{&next}, timeScanner{&delivered},
+			&d.LastStatus, &d.LastError, &log}, m.dest()...)...); err != nil {
 			return nil, 0, fmt.Errorf("list deliveries: %w", err)
 		}
-		if err := json.Unmarshal([]byte(body), &d.Notificatie); err != nil {
-			return nil, 0, fmt.Errorf("delivery %s: body: %w", d.ID, err)
+		if err := m.finish(); err != nil {
+			return nil, 0, fmt.Errorf("delivery %s: %w", d.ID, err)
 		}
+		d.Notificatie = m.n
 		if err := json.Unmarshal([]byte(log), &d.AttemptsLog); err != nil {
 			return nil, 0, fmt.Errorf("delivery %s: log: %w", d.ID, err)
 		}
@@ -166,7 +169,7 @@ func (x *Deliverer) SetTarget(ctx context.Context, tx *db.Tx, t Target) error {
 		return fmt.Errorf("abonnement %q is not a uuid", t.Abonnement)
 	}
 	t.Abonnement = a
-	return upsertTarget(ctx, tx, t)
+	return x.upsert(ctx, tx, []Target{t})
 }
 
 // prune removes delivered deliveries and dead letters older than Retention, a bounded amount
@@ -176,16 +179,38 @@ func (x *Deliverer) prune(ctx context.Context) error {
 		return nil
 	}
 	cutoff := v7(x.now().Add(-x.cfg.Retention).UnixMilli(), 0, false)
-	for range 20 {
-		var n int64
-		err := x.db.Update(ctx, func(tx *db.Tx) error {
-			var err error
-			n, err = db.Affected(tx.Exec(ctx, `DELETE FROM delivery WHERE id IN (SELECT id FROM delivery
-				WHERE id < $1 AND state IN ('delivered', 'dead') ORDER BY id LIMIT 1000)`, cutoff))
+	var subs []string
+	rows, err := x.db.Query(ctx, `SELECT abonnement FROM delivery_subscriber`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
 			return err
-		})
-		if err != nil || n < 1000 {
-			return err
+		}
+		subs = append(subs, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range subs {
+		for range 20 {
+			var n int64
+			err := x.db.Update(ctx, func(tx *db.Tx) error {
+				var err error
+				n, err = db.Affected(tx.Exec(ctx, `DELETE FROM delivery WHERE abonnement = $1 AND id IN (SELECT id FROM delivery
+					WHERE abonnement = $1 AND id < $2 AND state IN ('delivered', 'dead') ORDER BY id LIMIT 1000)`, a, cutoff))
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if n < 1000 {
+				break
+			}
 		}
 	}
 	return nil

@@ -2,12 +2,12 @@
 // outbox table (zgw.Notify) is routed to the matching abonnementen and POSTed to each callback,
 // at least once, with retries, a circuit per subscriber and dead letters that beheer can replay.
 //
-// The path of a notification: the business transaction inserts the outbox row and signals
-// (db.Tx.Signal) at commit; the router of one node claims unrouted rows, asks the Router for the
-// targets and inserts one delivery row per target, in one transaction, and signals again; the
-// dispatchers of all nodes claim due deliveries per subscriber (a lease, so a crash leads to a
-// retry, never to loss), POST them, and record the outcome in batches. docs/notificaties-delivery.md
-// describes the design and its guarantees.
+// The path of a notification: the business transaction inserts the outbox row and wakes its
+// own process at commit (db.Tx.Wake); the router claims unrouted rows, asks the Router for the
+// targets and inserts one delivery row per target, in one transaction, which wakes the
+// dispatchers of every node (db.Tx.Signal); they claim due deliveries per subscriber (a lease on
+// PostgreSQL, so a crash leads to a retry, never to loss), POST them, and record the outcomes in
+// batches. docs/notificaties-delivery.md describes the design and its guarantees.
 package outbox
 
 import (

@@ -155,3 +155,53 @@ func TestTwoNodesShareTheWorkWithoutDoubleDelivery(t *testing.T) {
 		x.Wait()
 	}
 }
+
+// A node renews the leases of what it holds, so a delivery that waits in its queue longer than
+// Lease is not taken (and sent again) by another node.
+func TestLeasesOfQueuedDeliveriesAreRenewed(t *testing.T) {
+	t.Parallel()
+	url := dbtest.PostgresURL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rcv := newReceiver(t)
+	rcv.set(204, 150*time.Millisecond, false)
+	var router fakeRouter
+	router.add("zaken", testTarget(rcv, abo1))
+	cfg := Config{Workers: 1, PerSubscriber: 1, Timeout: time.Second, Lease: 1500 * time.Millisecond}
+	first, err := db.Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	const n = 16 // one claim of the first node: 16 × 150ms, longer than the lease
+	for i := range n {
+		notify(t, first, "zaken", fmt.Sprintf("http://meent/zaken/%d", i))
+	}
+	a := New(first, &router, cfg, nil)
+	a.Start(ctx)
+	rcv.waitFor(t, 1, 5*time.Second) // the first node holds them all now
+	second, err := db.Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	b := New(second, &router, cfg, nil)
+	b.Start(ctx)
+	rcv.waitFor(t, n, 20*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	seen := map[string]int{}
+	for _, r := range rcv.received() {
+		seen[r.N.ResourceURL]++
+	}
+	for u, c := range seen {
+		if c != 1 {
+			t.Errorf("%s arrived %d times", u, c)
+		}
+	}
+	if got := testutil.ToFloat64(b.metrics.delivered); got != 0 {
+		t.Errorf("the second node delivered %v of the first node's deliveries", got)
+	}
+	cancel()
+	a.Wait()
+	b.Wait()
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,16 +21,42 @@ import (
 // while the Router works) and the write marks only rows that are still unrouted.
 
 type outboxRow struct {
-	id         int64
-	n          zgw.Notificatie
-	enqueuedAt time.Time
+	id int64
+	message
 }
 
 type newDelivery struct {
 	id, abonnement string
 	outboxID       int64
-	body           string
-	enqueuedAt     time.Time
+}
+
+// messageColumns are the columns of a notification in the outbox (alias o), read by message.
+const messageColumns = `o.kanaal, o.hoofd_object, o.resource, o.resource_url, o.actie, o.aanmaakdatum, o.kenmerken,
+	COALESCE(o.created_at, o.aanmaakdatum)`
+
+// message is a notification as stored in the outbox, and when its transaction ran.
+type message struct {
+	n          zgw.Notificatie
+	enqueuedAt time.Time
+	kenmerken  string
+}
+
+// dest are the scan destinations of messageColumns.
+func (m *message) dest() []any {
+	return []any{&m.n.Kanaal, &m.n.HoofdObject, &m.n.Resource, &m.n.ResourceURL, &m.n.Actie,
+		timeScanner{&m.n.Aanmaakdatum}, &m.kenmerken, timeScanner{&m.enqueuedAt}}
+}
+
+// finish decodes what dest scanned.
+func (m *message) finish() error {
+	if err := json.Unmarshal([]byte(m.kenmerken), &m.n.Kenmerken); err != nil {
+		return fmt.Errorf("kenmerken: %w", err)
+	}
+	if m.n.Kenmerken == nil {
+		m.n.Kenmerken = map[string]string{}
+	}
+	m.n.Aanmaakdatum = m.n.Aanmaakdatum.UTC()
+	return nil
 }
 
 // plan is the routing of a batch of rows.
@@ -72,8 +100,8 @@ func (x *Deliverer) route(ctx context.Context) (int, error) {
 
 // unrouted reads the oldest unrouted rows; lock is the PostgreSQL row-locking clause.
 func (x *Deliverer) unrouted(ctx context.Context, q db.Querier, lock string) ([]outboxRow, error) {
-	rows, err := q.Query(ctx, `SELECT id, kanaal, hoofd_object, resource, resource_url, actie, aanmaakdatum, kenmerken, created_at
-		FROM outbox WHERE NOT routed ORDER BY id LIMIT $1`+lock, x.cfg.BatchSize)
+	rows, err := q.Query(ctx, `SELECT o.id, `+messageColumns+` FROM outbox o WHERE NOT o.routed ORDER BY o.id LIMIT $1`+lock,
+		x.cfg.BatchSize)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -81,20 +109,11 @@ func (x *Deliverer) unrouted(ctx context.Context, q db.Querier, lock string) ([]
 	var out []outboxRow
 	for rows.Next() {
 		var r outboxRow
-		var kenmerken string
-		if err := rows.Scan(&r.id, &r.n.Kanaal, &r.n.HoofdObject, &r.n.Resource, &r.n.ResourceURL, &r.n.Actie,
-			timeScanner{&r.n.Aanmaakdatum}, &kenmerken, timeScanner{&r.enqueuedAt}); err != nil {
+		if err := rows.Scan(append([]any{&r.id}, r.dest()...)...); err != nil {
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}
-		if err := json.Unmarshal([]byte(kenmerken), &r.n.Kenmerken); err != nil {
-			return nil, fmt.Errorf("outbox row %d: kenmerken: %w", r.id, err)
-		}
-		if r.n.Kenmerken == nil {
-			r.n.Kenmerken = map[string]string{}
-		}
-		r.n.Aanmaakdatum = r.n.Aanmaakdatum.UTC()
-		if r.enqueuedAt.IsZero() {
-			r.enqueuedAt = r.n.Aanmaakdatum
+		if err := r.finish(); err != nil {
+			return nil, fmt.Errorf("outbox row %d: %w", r.id, err)
 		}
 		out = append(out, r)
 	}
@@ -113,10 +132,6 @@ func (x *Deliverer) plan(ctx context.Context, rows []outboxRow) (*plan, error) {
 		if len(targets) == 0 {
 			continue
 		}
-		body, err := json.Marshal(r.n)
-		if err != nil {
-			return nil, err
-		}
 		now := x.now()
 		seen := map[string]bool{}
 		for _, t := range targets {
@@ -132,7 +147,7 @@ func (x *Deliverer) plan(ctx context.Context, rows []outboxRow) (*plan, error) {
 			seen[a] = true
 			p.targets[t.Abonnement] = t
 			p.deliveries = append(p.deliveries, newDelivery{
-				id: x.ids.next(now), abonnement: t.Abonnement, outboxID: r.id, body: string(body), enqueuedAt: r.enqueuedAt,
+				id: x.ids.next(now), abonnement: t.Abonnement, outboxID: r.id,
 			})
 		}
 	}
@@ -152,25 +167,32 @@ func (x *Deliverer) write(ctx context.Context, tx *db.Tx, p *plan) error {
 			keep = append(keep, d)
 		}
 	}
-	const cols = 7
-	for start := 0; start < len(keep); start += 100 {
-		chunk := keep[start:min(start+100, len(keep))]
-		var sql strings.Builder
-		sql.WriteString(`INSERT INTO delivery (id, abonnement, outbox_id, body, enqueued_at, retry_from, next_attempt, state) VALUES `)
-		args := make([]any, 0, cols*len(chunk))
-		for i, d := range chunk {
-			if i > 0 {
-				sql.WriteByte(',')
-			}
-			sql.WriteString("(" + db.Placeholders(i*cols+1, cols) + ",'pending')")
-			args = append(args, d.id, d.abonnement, d.outboxID, d.body, d.enqueuedAt, now, now)
+	if len(keep) > 0 {
+		rows := make([][]any, len(keep))
+		for i, d := range keep {
+			rows[i] = []any{d.id, d.abonnement, d.outboxID}
 		}
-		if _, err := tx.Exec(ctx, sql.String(), args...); err != nil {
+		param, err := json.Marshal(rows)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO delivery (id, abonnement, outbox_id, retry_from, next_attempt, state)
+			SELECT v.c1, v.c2, v.c3, $2, $2, 'pending' FROM `+x.rowsParam(1, "UUID", "UUID", "BIGINT")+` AS v`,
+			string(param), now); err != nil {
 			return fmt.Errorf("insert deliveries: %w", err)
 		}
 	}
-	marked, err := db.Affected(tx.Exec(ctx, `UPDATE outbox SET routed = TRUE WHERE NOT routed AND id IN (`+db.Placeholders(1, len(p.ids))+`)`,
-		db.Int64s(p.ids)...))
+	idRows := make([][1]int64, len(p.ids))
+	for i, id := range p.ids {
+		idRows[i][0] = id
+	}
+	ids, err := json.Marshal(idRows)
+	if err != nil {
+		return err
+	}
+	// As with stillPending: CAST keeps the planner off the partial index of unrouted rows.
+	marked, err := db.Affected(tx.Exec(ctx, `UPDATE outbox SET routed = TRUE WHERE CAST(routed AS INTEGER) = 0 AND id IN (SELECT c1 FROM `+
+		x.rowsParam(1, "BIGINT")+` AS v)`, string(ids)))
 	if err != nil {
 		return fmt.Errorf("mark outbox rows routed: %w", err)
 	}
@@ -192,12 +214,15 @@ func (x *Deliverer) upsertTargets(ctx context.Context, tx *db.Tx, targets map[st
 	if len(targets) == 0 {
 		return nil, nil
 	}
-	ids := make([]any, 0, len(targets))
-	for _, t := range targets {
-		if err := upsertTarget(ctx, tx, t); err != nil {
-			return nil, err
-		}
-		ids = append(ids, t.Abonnement)
+	// In key order, so two nodes routing for the same subscribers lock their rows in the same
+	// order and cannot deadlock.
+	list := slices.SortedFunc(maps.Values(targets), func(a, b Target) int { return strings.Compare(a.Abonnement, b.Abonnement) })
+	if err := x.upsert(ctx, tx, list); err != nil {
+		return nil, err
+	}
+	ids := make([]any, len(list))
+	for i, t := range list {
+		ids[i] = t.Abonnement
 	}
 	rows, err := tx.Query(ctx, `SELECT abonnement FROM delivery_subscriber WHERE deleted AND abonnement IN (`+db.Placeholders(1, len(ids))+`)`, ids...)
 	if err != nil {
@@ -215,14 +240,25 @@ func (x *Deliverer) upsertTargets(ctx context.Context, tx *db.Tx, targets map[st
 	return gone, rows.Err()
 }
 
-func upsertTarget(ctx context.Context, tx *db.Tx, t Target) error {
-	_, err := tx.Exec(ctx, `INSERT INTO delivery_subscriber (abonnement, callback_url, auth) VALUES ($1, $2, $3)
+// upsert records the callback and auth of the targets; a deleted (tombstoned) subscriber
+// stays deleted, and an unchanged one is not rewritten.
+func (x *Deliverer) upsert(ctx context.Context, tx *db.Tx, targets []Target) error {
+	rows := make([][3]string, len(targets))
+	for i, t := range targets {
+		rows[i] = [3]string{t.Abonnement, t.CallbackURL, t.Auth}
+	}
+	param, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	// WHERE TRUE: SQLite needs it to tell ON CONFLICT from a join's ON.
+	_, err = tx.Exec(ctx, `INSERT INTO delivery_subscriber (abonnement, callback_url, auth)
+		SELECT v.c1, v.c2, v.c3 FROM `+x.rowsParam(1, "UUID", "TEXT", "TEXT")+` AS v WHERE TRUE
 		ON CONFLICT (abonnement) DO UPDATE SET callback_url = excluded.callback_url, auth = excluded.auth
 		WHERE NOT delivery_subscriber.deleted
-		  AND (delivery_subscriber.callback_url <> excluded.callback_url OR delivery_subscriber.auth <> excluded.auth)`,
-		t.Abonnement, t.CallbackURL, t.Auth)
+		  AND (delivery_subscriber.callback_url <> excluded.callback_url OR delivery_subscriber.auth <> excluded.auth)`, string(param))
 	if err != nil {
-		return fmt.Errorf("subscriber %s: %w", t.Abonnement, err)
+		return fmt.Errorf("subscribers: %w", err)
 	}
 	return nil
 }

@@ -21,8 +21,10 @@ type Notificatie struct {
 	Kenmerken    map[string]string `json:"kenmerken"`
 }
 
-// OutboxSignal is the channel (db.Tx.Signal) that wakes the delivery workers when a
-// transaction that wrote outbox rows commits.
+// OutboxSignal is the channel (db.Tx.Wake) that wakes this process's delivery workers when a
+// transaction that wrote outbox rows commits. It is a local wake-up, not a NOTIFY to every
+// node: on PostgreSQL that would make all business transactions commit one at a time (see
+// db.Tx.Signal); the node that commits routes its own rows and tells the others then.
 const OutboxSignal = "outbox"
 
 // Notify writes n to the outbox inside tx, so that the change and its notification commit
@@ -53,7 +55,7 @@ func Publish(ctx context.Context, tx *db.Tx, n Notificatie) error {
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	tx.Signal(OutboxSignal)
+	tx.Wake(OutboxSignal)
 	return nil
 }
 
