@@ -87,29 +87,23 @@ func (r *register) resultaatList(c *zgw.Call) error {
 	}, func(o *resultaatOut) int64 { return o.id })
 }
 
-// resultaatByPath loads the resultaat of the path and checks the client holds one of scopes
-// on its zaak.
-func (r *register) resultaatByPath(c *zgw.Call, q db.Querier, scopes ...string) (*resultaatOut, *zaakRef, error) {
+// resultaatByPath loads the resultaat of the path and checks the client holds one of
+// scopes(zaak) on its zaak.
+func (r *register) resultaatByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*resultaatOut, *zaakRef, error) {
 	id := pathUUID(c, "uuid")
 	if id == "" {
 		return nil, nil, zgw.ErrNotFound()
 	}
-	out, err := r.resultaatLoad(c.Ctx(), q, "s.uuid = $1", id)
+	out, err := r.resultaatLoad(c.Ctx(), r.db, "s.uuid = $1", id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(out) == 0 {
 		return nil, nil, zgw.ErrNotFound()
 	}
-	z, err := zaakRefBy(c.Ctx(), q, "id = $1", out[0].zaakID)
+	z, err := r.zaakOf(c, out[0].zaakID, scopes)
 	if err != nil {
 		return nil, nil, err
-	}
-	if scopes == nil {
-		scopes = z.writeScopes()
-	}
-	if !z.allows(c, scopes...) {
-		return nil, nil, zgw.ErrForbidden()
 	}
 	return out[0], z, nil
 }
@@ -118,7 +112,7 @@ func (r *register) resultaatRetrieve(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	out, _, err := r.resultaatByPath(c, r.db, scopeLezen)
+	out, _, err := r.resultaatByPath(c, readScopes)
 	if err != nil {
 		return err
 	}
@@ -191,7 +185,7 @@ func (r *register) resultaatUpdate(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, z, err := r.resultaatByPath(c, r.db)
+	cur, z, err := r.resultaatByPath(c, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
 	}
@@ -236,7 +230,7 @@ func (r *register) resultaatDestroy(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, z, err := r.resultaatByPath(c, r.db)
+	cur, z, err := r.resultaatByPath(c, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
 	}

@@ -161,7 +161,9 @@ func (r *register) rolList(c *zgw.Call) error {
 	}, func(o *rolOut) int64 { return o.id })
 }
 
-func (r *register) rolByPath(c *zgw.Call, scopes ...string) (*rolOut, *zaakRef, error) {
+// rolByPath loads the rol of the path and checks the client holds one of scopes(zaak) on its
+// zaak.
+func (r *register) rolByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*rolOut, *zaakRef, error) {
 	id := pathUUID(c, "uuid")
 	if id == "" {
 		return nil, nil, zgw.ErrNotFound()
@@ -173,15 +175,9 @@ func (r *register) rolByPath(c *zgw.Call, scopes ...string) (*rolOut, *zaakRef, 
 	if len(out) == 0 {
 		return nil, nil, zgw.ErrNotFound()
 	}
-	z, err := zaakRefBy(c.Ctx(), r.db, "id = $1", out[0].zaakID)
+	z, err := r.zaakOf(c, out[0].zaakID, scopes)
 	if err != nil {
 		return nil, nil, err
-	}
-	if scopes == nil {
-		scopes = z.writeScopes()
-	}
-	if !z.allows(c, scopes...) {
-		return nil, nil, zgw.ErrForbidden()
 	}
 	return out[0], z, nil
 }
@@ -190,7 +186,7 @@ func (r *register) rolRetrieve(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	out, _, err := r.rolByPath(c, scopeLezen)
+	out, _, err := r.rolByPath(c, readScopes)
 	if err != nil {
 		return err
 	}
@@ -307,7 +303,7 @@ func (r *register) rolDestroy(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, z, err := r.rolByPath(c)
+	cur, z, err := r.rolByPath(c, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
 	}
