@@ -21,11 +21,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/meent/meent/internal/autorisaties"
+	"github.com/meent/meent/internal/besluiten"
+	"github.com/meent/meent/internal/blob"
 	"github.com/meent/meent/internal/catalogi"
 	"github.com/meent/meent/internal/config"
 	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/documenten"
+	"github.com/meent/meent/internal/klantinteracties"
 	"github.com/meent/meent/internal/notificaties"
 	"github.com/meent/meent/internal/oas"
+	"github.com/meent/meent/internal/objecten"
 	"github.com/meent/meent/internal/outbox"
 	"github.com/meent/meent/internal/referentielijsten"
 	"github.com/meent/meent/internal/spec"
@@ -44,6 +49,8 @@ type App struct {
 	// Notificaties and Deliverer are nil when the Notificaties register is not served.
 	Notificaties *notificaties.Register
 	Deliverer    *outbox.Deliverer
+	// Blob holds document content; nil when the Documenten register is not served.
+	Blob *blob.Store
 
 	mux      *http.ServeMux
 	stop     context.CancelFunc // ends the delivery workers
@@ -108,7 +115,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 }
 
 // mount builds one zgw.API per register and lets the register add its routes.
-func (a *App) mount(ctx context.Context, mux *http.ServeMux) error {
+func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 	cfg := a.Config
 	allow := append([]string(nil), cfg.AllowFetch...)
 	if cfg.ReferentielijstenURL != "" {
@@ -145,6 +152,11 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) error {
 			BaseBackoff: d.Backoff, MaxBackoff: d.MaxBackoff, MaxAge: d.MaxAge}, a.Log)
 		metrics.MustRegister(a.Deliverer.Collectors()...)
 	}
+	if cfg.Serves("documenten") {
+		if a.Blob, err = blob.Open(ctx, cfg.BlobURL); err != nil {
+			return fmt.Errorf("blob %s: %w", cfg.BlobURL, err)
+		}
+	}
 	registers := []struct {
 		name, component string
 		mount           func(*zgw.API)
@@ -154,6 +166,13 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) error {
 		{"referentielijsten", "", referentielijsten.Mount},
 		{"catalogi", "ztc", func(api *zgw.API) { catalogi.Mount(api, selectielijst) }},
 		{"zaken", "zrc", zaken.Mount},
+		{"documenten", "drc", func(api *zgw.API) {
+			documenten.Mount(api, documenten.Options{Blob: a.Blob, MaxSize: cfg.MaxDocumentSize})
+		}},
+		{"besluiten", "brc", besluiten.Mount},
+		{"klantinteracties", "", klantinteracties.Mount},
+		{"objecttypen", "", objecten.MountObjecttypen},
+		{"objecten", "", objecten.MountObjecten},
 	}
 	for _, r := range registers {
 		if !cfg.Serves(r.name) {
@@ -273,6 +292,9 @@ func (a *App) Close() error {
 	if a.stop != nil {
 		a.stop()
 		a.Deliverer.Wait()
+	}
+	if a.Blob != nil {
+		err = errors.Join(err, a.Blob.Close())
 	}
 	return errors.Join(err, a.DB.Close())
 }

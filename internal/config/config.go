@@ -30,6 +30,11 @@ type Config struct {
 	Only                 []string
 	LogLevel             string
 	Delivery             Delivery
+	// BlobURL is where document content lives: file:///path or s3://bucket?region=...;
+	// empty means files under DataDir/documenten.
+	BlobURL string
+	// MaxDocumentSize bounds the content of one document (bestandsomvang), in bytes.
+	MaxDocumentSize int64
 }
 
 // Delivery tunes notification delivery; zero values take the defaults of the delivery engine
@@ -69,6 +74,8 @@ func FlagSet(name string, cfg *Config, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.Delivery.Backoff, "delivery-backoff", 5*time.Second, "first retry delay of a failed delivery; it doubles per attempt (MEENT_DELIVERY_BACKOFF)")
 	fs.DurationVar(&cfg.Delivery.MaxBackoff, "delivery-max-backoff", time.Hour, "longest delay between two attempts (MEENT_DELIVERY_MAX_BACKOFF)")
 	fs.DurationVar(&cfg.Delivery.MaxAge, "delivery-max-age", 24*time.Hour, "a delivery without success for this long becomes a dead letter (MEENT_DELIVERY_MAX_AGE)")
+	fs.StringVar(&cfg.BlobURL, "blob-url", "", "document content storage: file:///dir or s3://bucket?region=...; default files under --data-dir (MEENT_BLOB_URL)")
+	fs.Int64Var(&cfg.MaxDocumentSize, "max-document-size", 4<<30, "largest document content in bytes (MEENT_MAX_DOCUMENT_SIZE)")
 	return fs
 }
 
@@ -125,6 +132,15 @@ func (c *Config) Finish() error {
 	}
 	if c.JWTLeeway < 0 {
 		return errors.New("jwt-leeway must not be negative")
+	}
+	if c.BlobURL == "" {
+		c.BlobURL = "file://" + filepath.ToSlash(filepath.Join(c.DataDir, "documenten"))
+	}
+	switch {
+	case c.MaxDocumentSize == 0:
+		c.MaxDocumentSize = 4 << 30
+	case c.MaxDocumentSize < 0:
+		return errors.New("max-document-size must be positive")
 	}
 	d := c.Delivery
 	if d.Workers < 0 || d.Timeout < 0 || d.Backoff < 0 || d.MaxBackoff < 0 || d.MaxAge < 0 {

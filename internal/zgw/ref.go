@@ -80,6 +80,7 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 		if err != nil {
 			return nil, errBadURL
 		}
+		req.Header.Set("Accept-Crs", "EPSG:4326")
 		w := NewResponseBuffer()
 		r.Local.ServeHTTP(w, req)
 		if w.Status != http.StatusOK {
@@ -99,6 +100,8 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 		return nil, errBadURL
 	}
 	req.Header.Set("Accept", "application/json")
+	// The Zaken API requires Accept-Crs on every read of a zaak (algemeen §11).
+	req.Header.Set("Accept-Crs", "EPSG:4326")
 	resp, err := r.Client.Do(req)
 	if err != nil {
 		return nil, errBadURL
@@ -115,6 +118,78 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 	r.cache[u] = cached{body: body, expires: now.Add(r.TTL)}
 	r.mu.Unlock()
 	return body, nil
+}
+
+// SendError is a write to another register that did not answer 2xx.
+type SendError struct {
+	Method, URL string
+	Status      int
+	Body        []byte
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("%s %s: status %d: %.200s", e.Method, e.URL, e.Status, e.Body)
+}
+
+// Send writes to another register's API the way a client would: in process with Meent's
+// system rights when u is on this server, over HTTP when u has an allowed prefix. It is how
+// registers keep their mirrors in step (zaakinformatieobject -> objectinformatieobject,
+// besluit -> zaakbesluit), so the same code works when the other register runs elsewhere.
+// body (when not nil) is sent as JSON; a 2xx answer is decoded into dst (when not nil).
+// Anything else is a *SendError, or errBadURL when u may not be called.
+func (r *Resolver) Send(ctx context.Context, method, u string, body, dst any) error {
+	if !IsURL(u) || !r.allowed(u) {
+		return errBadURL
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	local := r.local(u) && r.Local != nil
+	target := u
+	if local {
+		ctx = WithSystem(ctx)
+		target = strings.TrimPrefix(u, r.PublicURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return errBadURL
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Crs", "EPSG:4326")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Crs", "EPSG:4326")
+	}
+	var status int
+	var answer []byte
+	if local {
+		w := NewResponseBuffer()
+		r.Local.ServeHTTP(w, req)
+		status, answer = w.Status, w.Body.Bytes()
+	} else {
+		resp, err := r.Client.Do(req)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, u, err)
+		}
+		defer resp.Body.Close()
+		answer, err = io.ReadAll(io.LimitReader(resp.Body, maxRefBody))
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, u, err)
+		}
+		status = resp.StatusCode
+	}
+	if status < 200 || status > 299 {
+		return &SendError{Method: method, URL: u, Status: status, Body: answer}
+	}
+	if dst != nil && len(answer) > 0 {
+		return json.Unmarshal(answer, dst)
+	}
+	return nil
 }
 
 // Resource fetches u for the request field and decodes it into dst, after checking that the

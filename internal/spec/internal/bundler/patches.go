@@ -2,6 +2,7 @@ package bundler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -9,7 +10,12 @@ import (
 
 // patchList runs in order on every API after the external refs are resolved;
 // each patch decides itself whether it applies and records what it changed.
-var patchList = []func(b *bundle, api API, doc *yaml.Node) error{
+// The registers' own patches live in patches_<api>.go and run after the common ones.
+var patchList = slices.Concat(commonPatches, documentenPatches, besluitenPatches, klantinteractiesPatches, objectenPatches)
+
+type patchFunc = func(b *bundle, api API, doc *yaml.Node) error
+
+var commonPatches = []patchFunc{
 	patchServers,
 	patchConsumer,
 	patchBesluittypeZaaktypen,

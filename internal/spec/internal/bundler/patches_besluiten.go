@@ -1,0 +1,4 @@
+package bundler
+
+// besluitenPatches fix defects of the besluiten specification.
+var besluitenPatches = []patchFunc{}

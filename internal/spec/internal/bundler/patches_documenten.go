@@ -1,0 +1,4 @@
+package bundler
+
+// documentenPatches fix defects of the documenten specification.
+var documentenPatches = []patchFunc{}

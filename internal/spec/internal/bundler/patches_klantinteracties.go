@@ -1,0 +1,4 @@
+package bundler
+
+// klantinteractiesPatches fix defects of the klantinteracties specification.
+var klantinteractiesPatches = []patchFunc{}
