@@ -124,6 +124,7 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 	refs := zgw.NewResolver(cfg.PublicURL, mux, allow)
 	a.Auth = autorisaties.NewRegister(a.DB)
 	auth := zgw.NewAuthenticator(a.Secrets, a.Auth, cfg.JWTLeeway)
+	auth.Tokens = a.Auth
 	newAPI := func(name, component string) (*zgw.API, error) {
 		raw, _ := spec.JSON(name)
 		doc, err := oas.Compile(raw)
@@ -153,6 +154,13 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 		metrics.MustRegister(a.Deliverer.Collectors()...)
 	}
 	if cfg.Serves("documenten") {
+		if dir, ok := strings.CutPrefix(cfg.BlobURL, "file://"); ok {
+			dir, _, _ = strings.Cut(dir, "?")
+			// The embedded default: the directory is made on first start, like the database.
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return fmt.Errorf("blob %s: %w", cfg.BlobURL, err)
+			}
+		}
 		if a.Blob, err = blob.Open(ctx, cfg.BlobURL); err != nil {
 			return fmt.Errorf("blob %s: %w", cfg.BlobURL, err)
 		}

@@ -73,6 +73,7 @@ type Register struct {
 	// nodes on the same PostgreSQL see a change within grantsTTL.
 	mu     sync.Mutex
 	grants map[string]cachedGrants
+	tokens map[string]cachedToken // by token hash
 	// gen counts the clears, so that a lookup that read the database before a write committed
 	// does not put its stale answer back into the cache after the write cleared it.
 	gen uint64
@@ -87,13 +88,14 @@ const grantsTTL = 5 * time.Second
 
 // NewRegister returns the register over d; Mount adds its API.
 func NewRegister(d *db.DB) *Register {
-	return &Register{db: d, grants: map[string]cachedGrants{}}
+	return &Register{db: d, grants: map[string]cachedGrants{}, tokens: map[string]cachedToken{}}
 }
 
 // forget drops every cached Grants, so that a write of this process is effective at once.
 func (r *Register) forget() {
 	r.mu.Lock()
 	r.grants = map[string]cachedGrants{}
+	r.tokens = map[string]cachedToken{}
 	r.gen++
 	r.mu.Unlock()
 }
@@ -258,10 +260,12 @@ func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
 }
 
 // Seed is one applicatie in the --applicaties file: the API's applicatie fields plus the JWT
-// secret of its client ids.
+// secret of its client ids and its API tokens (for the APIs that authenticate with
+// "Authorization: Token", as Open Klant and Open Object do).
 type Seed struct {
 	ClientIDs             []string      `json:"clientIds"`
 	Secret                string        `json:"secret"`
+	Tokens                []string      `json:"tokens"`
 	Label                 string        `json:"label"`
 	HeeftAlleAutorisaties bool          `json:"heeftAlleAutorisaties"`
 	Autorisaties          []Autorisatie `json:"autorisaties"`
@@ -359,6 +363,9 @@ func clientOwners(ctx context.Context, q db.Querier, clientIDs []string) ([]int6
 }
 
 func (r *Register) seedSecrets(ctx context.Context, tx *db.Tx, s Seed, secrets *zgw.SecretStore) error {
+	if err := seedTokens(ctx, tx, s); err != nil {
+		return err
+	}
 	if s.Secret == "" {
 		return nil
 	}

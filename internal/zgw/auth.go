@@ -117,6 +117,8 @@ type Principal struct {
 	UserID             string
 	UserRepresentation string
 	Grants             *Grants
+	// Token is true when the caller authenticated with an API token instead of a JWT.
+	Token bool
 }
 
 // System is the principal of Meent itself, for in-process calls between registers.
@@ -145,10 +147,18 @@ type GrantSource interface {
 	Grants(ctx context.Context, clientID string) (*Grants, error)
 }
 
-// Authenticator verifies ZGW JWTs: HS256 only, secret per client_id, iat within leeway.
+// TokenSource looks up the client id of an API token; "" when the token is unknown.
+type TokenSource interface {
+	TokenClient(ctx context.Context, token string) (string, error)
+}
+
+// Authenticator verifies ZGW JWTs (HS256 only, secret per client_id, iat within leeway) and,
+// when Tokens is set, API tokens ("Authorization: Token <key>", as Open Klant and Open
+// Object use). Either way the caller gets the grants of its applicatie.
 type Authenticator struct {
 	Secrets SecretSource
 	Grants  GrantSource
+	Tokens  TokenSource
 	Leeway  time.Duration
 	Now     func() time.Time
 	parser  *jwt.Parser
@@ -173,6 +183,9 @@ type zgwClaims struct {
 // Authenticate reads the bearer token of r and returns its principal, or a 401 *Error.
 func (a *Authenticator) Authenticate(r *http.Request) (*Principal, error) {
 	h := r.Header.Get("Authorization")
+	if token, ok := strings.CutPrefix(h, "Token "); ok && a.Tokens != nil {
+		return a.authenticateToken(r.Context(), strings.TrimSpace(token))
+	}
 	raw, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || strings.TrimSpace(raw) == "" {
 		return nil, &Error{Kind: Unauthenticated, Detail: "Authenticatiegegevens zijn niet opgegeven."}
@@ -208,6 +221,24 @@ func (a *Authenticator) Authenticate(r *http.Request) (*Principal, error) {
 		return nil, err
 	}
 	return &Principal{ClientID: claims.clientID(), UserID: claims.UserID, UserRepresentation: claims.UserRepresentation, Grants: g}, nil
+}
+
+func (a *Authenticator) authenticateToken(ctx context.Context, token string) (*Principal, error) {
+	clientID, err := a.Tokens.TokenClient(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if clientID == "" {
+		return nil, &Error{Kind: Unauthenticated, Detail: "Ongeldige token."}
+	}
+	g, err := a.Grants.Grants(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if g == nil { // the applicatie was deleted through the API after the token was seeded
+		return nil, &Error{Kind: Unauthenticated, Detail: "Ongeldige token."}
+	}
+	return &Principal{ClientID: clientID, UserRepresentation: clientID, Grants: g, Token: true}, nil
 }
 
 func (c *zgwClaims) clientID() string {
