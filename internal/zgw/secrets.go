@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/meent/meent/internal/db"
 )
@@ -18,10 +19,21 @@ import (
 // a signature, so it cannot be hashed: it is stored encrypted (AES-256-GCM) with a key from
 // the configuration, and never logged.
 type SecretStore struct {
-	db    *db.DB
-	aead  cipher.AEAD
-	cache sync.Map // client id -> []byte; an entry is replaced when its secret is set
+	db   *db.DB
+	aead cipher.AEAD
+	// cache holds client id -> cachedSecret. A Set on this node clears the entry at once;
+	// a Set on another node on the same PostgreSQL is seen when the entry expires.
+	cache sync.Map
+	ttl   time.Duration
 }
+
+type cachedSecret struct {
+	secret  []byte
+	expires time.Time
+}
+
+// secretTTL bounds how long a node keeps using a secret that another node replaced.
+const secretTTL = 30 * time.Second
 
 // NewSecretStore returns a store that encrypts with a key derived from key.
 func NewSecretStore(d *db.DB, key []byte) (*SecretStore, error) {
@@ -37,13 +49,14 @@ func NewSecretStore(d *db.DB, key []byte) (*SecretStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SecretStore{db: d, aead: aead}, nil
+	return &SecretStore{db: d, aead: aead, ttl: secretTTL}, nil
 }
 
 // Secret returns the secret of clientID, or nil when it has none.
 func (s *SecretStore) Secret(ctx context.Context, clientID string) ([]byte, error) {
-	if v, ok := s.cache.Load(clientID); ok {
-		return v.([]byte), nil
+	now := time.Now()
+	if v, ok := s.cache.Load(clientID); ok && now.Before(v.(cachedSecret).expires) {
+		return v.(cachedSecret).secret, nil
 	}
 	var enc []byte
 	err := s.db.QueryRow(ctx, `SELECT secret FROM jwt_secret WHERE client_id = $1`, clientID).Scan(&enc)
@@ -61,7 +74,7 @@ func (s *SecretStore) Secret(ctx context.Context, clientID string) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("jwt secret of %q cannot be decrypted (was the secret key changed?): %w", clientID, err)
 	}
-	s.cache.Store(clientID, secret)
+	s.cache.Store(clientID, cachedSecret{secret: secret, expires: now.Add(s.ttl)})
 	return secret, nil
 }
 
