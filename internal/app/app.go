@@ -122,6 +122,12 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 		allow = append(allow, cfg.ReferentielijstenURL+"/")
 	}
 	refs := zgw.NewResolver(cfg.PublicURL, mux, allow)
+	if cfg.RemoteClientID != "" {
+		refs.Authorization = func() (string, error) {
+			t, err := zgw.Token(cfg.RemoteClientID, cfg.RemoteSecret, cfg.RemoteClientID, "Meent", time.Now())
+			return "Bearer " + t, err
+		}
+	}
 	a.Auth = autorisaties.NewRegister(a.DB)
 	auth := zgw.NewAuthenticator(a.Secrets, a.Auth, cfg.JWTLeeway)
 	auth.Tokens = a.Auth

@@ -33,6 +33,11 @@ type Config struct {
 	// BlobURL is where document content lives: file:///path or s3://bucket?region=...;
 	// empty means files under DataDir/documenten.
 	BlobURL string
+	// RemoteClientID and RemoteSecret are Meent's own ZGW credentials towards registers that
+	// run elsewhere (--allow-fetch, --referentielijsten-url): every remote call carries a
+	// fresh JWT for this client id.
+	RemoteClientID string
+	RemoteSecret   string
 	// MaxDocumentSize bounds the content of one document (bestandsomvang), in bytes.
 	MaxDocumentSize int64
 }
@@ -74,6 +79,8 @@ func FlagSet(name string, cfg *Config, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.Delivery.Backoff, "delivery-backoff", 5*time.Second, "first retry delay of a failed delivery; it doubles per attempt (MEENT_DELIVERY_BACKOFF)")
 	fs.DurationVar(&cfg.Delivery.MaxBackoff, "delivery-max-backoff", time.Hour, "longest delay between two attempts (MEENT_DELIVERY_MAX_BACKOFF)")
 	fs.DurationVar(&cfg.Delivery.MaxAge, "delivery-max-age", 24*time.Hour, "a delivery without success for this long becomes a dead letter (MEENT_DELIVERY_MAX_AGE)")
+	fs.StringVar(&cfg.RemoteClientID, "remote-client-id", "", "client id of Meent's own JWTs towards remote registers (MEENT_REMOTE_CLIENT_ID)")
+	fs.StringVar(&cfg.RemoteSecret, "remote-secret", "", "secret of --remote-client-id (MEENT_REMOTE_SECRET)")
 	fs.StringVar(&cfg.BlobURL, "blob-url", "", "document content storage: file:///dir or s3://bucket?region=...; default files under --data-dir (MEENT_BLOB_URL)")
 	fs.Int64Var(&cfg.MaxDocumentSize, "max-document-size", 4<<30, "largest document content in bytes (MEENT_MAX_DOCUMENT_SIZE)")
 	return fs
@@ -132,6 +139,9 @@ func (c *Config) Finish() error {
 	}
 	if c.JWTLeeway < 0 {
 		return errors.New("jwt-leeway must not be negative")
+	}
+	if (c.RemoteClientID == "") != (c.RemoteSecret == "") {
+		return errors.New("remote-client-id and remote-secret go together")
 	}
 	if c.BlobURL == "" {
 		c.BlobURL = "file://" + filepath.ToSlash(filepath.Join(c.DataDir, "documenten"))

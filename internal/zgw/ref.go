@@ -23,6 +23,9 @@ type Resolver struct {
 	Allow     []string
 	Client    *http.Client
 	TTL       time.Duration
+	// Authorization, when set, gives the Authorization header of requests to remote
+	// registers (Meent's own ZGW client credentials); in-process calls need none.
+	Authorization func() (string, error)
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -102,6 +105,9 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 	req.Header.Set("Accept", "application/json")
 	// The Zaken API requires Accept-Crs on every read of a zaak (algemeen §11).
 	req.Header.Set("Accept-Crs", "EPSG:4326")
+	if err := r.authorize(req); err != nil {
+		return nil, err
+	}
 	resp, err := r.Client.Do(req)
 	if err != nil {
 		return nil, errBadURL
@@ -118,6 +124,18 @@ func (r *Resolver) Get(ctx context.Context, u string) ([]byte, error) {
 	r.cache[u] = cached{body: body, expires: now.Add(r.TTL)}
 	r.mu.Unlock()
 	return body, nil
+}
+
+func (r *Resolver) authorize(req *http.Request) error {
+	if r.Authorization == nil {
+		return nil
+	}
+	h, err := r.Authorization()
+	if err != nil {
+		return fmt.Errorf("credentials for %s: %w", req.URL.Host, err)
+	}
+	req.Header.Set("Authorization", h)
+	return nil
 }
 
 // SendError is a write to another register that did not answer 2xx.
@@ -172,6 +190,9 @@ func (r *Resolver) Send(ctx context.Context, method, u string, body, dst any) er
 		r.Local.ServeHTTP(w, req)
 		status, answer = w.Status, w.Body.Bytes()
 	} else {
+		if err := r.authorize(req); err != nil {
+			return err
+		}
 		resp, err := r.Client.Do(req)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", method, u, err)
