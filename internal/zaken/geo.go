@@ -2,6 +2,7 @@ package zaken
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 )
 
@@ -17,6 +18,20 @@ type geom struct {
 }
 
 type pt [2]float64
+
+// UnmarshalJSON reads a GeoJSON position: x, y and an optional altitude (RFC 7946 §3.1.1);
+// fewer than two numbers is not a position.
+func (p *pt) UnmarshalJSON(b []byte) error {
+	var v []float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if len(v) < 2 || len(v) > 3 {
+		return errors.New("a position has two or three numbers")
+	}
+	p[0], p[1] = v[0], v[1]
+	return nil
+}
 
 // geoParse returns the points, line parts and polygons (rings) of a GeoJSON geometry.
 func geoParse(raw json.RawMessage) (g *geom, ok bool) {
@@ -40,13 +55,22 @@ func (g *geom) valid() bool {
 		}
 		return len(g.Geometries) > 0
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
-		_, _, polys, ok := g.parts()
+		_, lines, polys, ok := g.parts()
 		if !ok {
 			return false
 		}
+		for _, l := range lines {
+			if len(l) < 2 {
+				return false
+			}
+		}
+		// RFC 7946 §3.1.6: a linear ring is closed and has at least four positions.
 		for _, p := range polys {
+			if len(p) == 0 {
+				return false
+			}
 			for _, ring := range p {
-				if len(ring) < 4 {
+				if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
 					return false
 				}
 			}
