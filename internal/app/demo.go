@@ -21,6 +21,9 @@ import (
 const (
 	DemoClientID = "meent-demo"
 	demoSecret   = "meent-demo-secret"
+	// demoToken is the demo client's API token, for the APIs that Open Klant and Open Object
+	// clients call with "Authorization: Token".
+	demoToken = "meent-demo-token-for-klantinteracties-and-objecten"
 )
 
 // demoCatalogus is the demo municipality's catalogue, written as API request bodies. Strings
@@ -50,7 +53,7 @@ type demoData struct {
 // interrupted run (still concept) is made again.
 func (a *App) SeedDemo(ctx context.Context) error {
 	err := a.Auth.Seed(ctx, []autorisaties.Seed{{
-		ClientIDs: []string{DemoClientID}, Secret: demoSecret, Label: "Meent demo", HeeftAlleAutorisaties: true,
+		ClientIDs: []string{DemoClientID}, Secret: demoSecret, Tokens: []string{demoToken}, Label: "Meent demo", HeeftAlleAutorisaties: true,
 	}}, a.Secrets)
 	if err != nil {
 		return err
@@ -253,10 +256,12 @@ func resolveValue(x any, refs map[string]string) any {
 func (a *App) printDemo(w io.Writer) {
 	base := a.Config.PublicURL
 	fmt.Fprintf(w, "\nMeent demo is running at %s\n\n", base)
-	for _, api := range []string{"zaken", "catalogi", "autorisaties", "notificaties", "referentielijsten"} {
-		fmt.Fprintf(w, "  %-18s %s%s\n", api, base, spec.Mount(api))
+	for _, api := range spec.APIs() {
+		if a.Config.Serves(api) {
+			fmt.Fprintf(w, "  %-18s %s%s\n", api, base, spec.Mount(api))
+		}
 	}
-	fmt.Fprintf(w, "\nclient id: %s\nsecret:    %s\n\n", DemoClientID, demoSecret)
+	fmt.Fprintf(w, "\nclient id: %s\nsecret:    %s\ntoken:     %s (Authorization: Token, for Klantinteracties and Objecten)\n\n", DemoClientID, demoSecret, demoToken)
 	fmt.Fprintf(w, "Try:\n  curl -H \"Authorization: Bearer $(go run ./cmd/meent token --data-dir %s)\" %s%s/zaaktypen\n\n",
 		a.Config.DataDir, base, spec.Mount("catalogi"))
 }
