@@ -76,3 +76,51 @@ func TestUpdateRollsBackOnError(t *testing.T) {
 		}
 	})
 }
+
+func TestAnyID(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var ids []int64
+		err := d.Update(ctx, func(tx *db.Tx) error {
+			for range 5 {
+				var id int64
+				if err := tx.QueryRow(ctx, `INSERT INTO outbox (kanaal, hoofd_object, resource, resource_url, actie, aanmaakdatum, kenmerken)
+					VALUES ('zaken', 'h', 'r', 'u', 'create', $1, '{}') RETURNING id`, tx.Now).Scan(&id); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range [][]int64{nil, {ids[1]}, {ids[0], ids[3], ids[4], -1}} {
+			rows, err := d.Query(ctx, `SELECT id FROM outbox WHERE `+d.AnyID("id", "$1")+` ORDER BY id`, d.IDList(want))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, id)
+			}
+			rows.Close()
+			n := len(want)
+			if n > 0 && want[n-1] == -1 {
+				n--
+			}
+			if len(got) != n {
+				t.Fatalf("AnyID(%v) = %v", want, got)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("AnyID(%v) = %v", want, got)
+				}
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -107,4 +108,31 @@ func Int64s(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// AnyID is the condition that col is one of the ids bound at placeholder p, with IDList as
+// the argument; the statement text stays the same whatever the number of ids. On PostgreSQL
+// it is = ANY of a BIGINT[]: the planner knows the array's length and probes the index,
+// where a subquery over a JSON array made it guess the row count and scan the table. SQLite
+// reads a JSON array through json_each.
+func (d *DB) AnyID(col, p string) string {
+	if d.Dialect == Postgres {
+		return col + " = ANY(CAST(" + p + " AS BIGINT[]))"
+	}
+	return col + " IN (SELECT value FROM json_each(" + p + "))"
+}
+
+// IDList is the argument of AnyID for ids.
+func (d *DB) IDList(ids []int64) any {
+	if d.Dialect == Postgres {
+		if ids == nil {
+			ids = []int64{}
+		}
+		return ids
+	}
+	b, _ := json.Marshal(ids)
+	if ids == nil {
+		b = []byte("[]")
+	}
+	return string(b)
 }
