@@ -1,7 +1,198 @@
-// Package besluiten is the Besluiten API 1.1.0 (BRC).
+// Package besluiten is the Besluiten API 1.1.0 (BRC): besluiten, the documents that lay
+// them down (besluitinformatieobjecten), their audit trail and notifications, and the mirrors
+// of both relations in the Zaken and Documenten registers (brc-005, brc-006).
 package besluiten
 
-import "github.com/meent/meent/internal/zgw"
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
-// Mount adds the routes of the Besluiten API to api.
-func Mount(api *zgw.API) {}
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
+)
+
+// Scopes of the Besluiten API (component brc), per besluittype, without a confidentiality
+// limit (besluiten.md §2).
+const (
+	scopeLezen        = "besluiten.lezen"
+	scopeAanmaken     = "besluiten.aanmaken"
+	scopeBijwerken    = "besluiten.bijwerken"
+	scopeVerwijderen  = "besluiten.verwijderen"
+	scopeAudittrails  = "audittrails.lezen"
+	component         = "brc"
+	kanaal            = "besluiten"
+	resourceBesluit   = "besluit"
+	resourceBIO       = "besluitinformatieobject"
+	collectionBesluit = "besluiten"
+	collectionBIO     = "besluitinformatieobjecten"
+)
+
+// Options configure the register.
+type Options struct {
+	// IdentificatiePrefix starts generated identificaties: PREFIX-YYYY-NNNNNNNNNN.
+	IdentificatiePrefix string
+}
+
+// register is the Besluiten register mounted on one API.
+type register struct {
+	api    *zgw.API
+	db     *db.DB
+	prefix string
+	// loc is the municipality's time zone: "today" (datum not in the future) is a date there.
+	loc *time.Location
+}
+
+// Mount adds the routes of the Besluiten API to api with the default options.
+func Mount(api *zgw.API) { MountWith(api, Options{}) }
+
+// MountWith adds the routes of the Besluiten API to api.
+func MountWith(api *zgw.API, o Options) {
+	r := &register{api: api, db: api.DB, prefix: o.IdentificatiePrefix, loc: time.Local}
+	if r.prefix == "" {
+		r.prefix = "BESLUIT"
+	}
+	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
+		r.loc = loc
+	}
+	r.mountBesluit()
+	r.mountAudittrail()
+	r.mountBesluitinformatieobject()
+}
+
+// today is the current date in the municipality.
+func (r *register) today(now time.Time) string { return now.In(r.loc).Format(time.DateOnly) }
+
+// authCond is the autorisatie predicate on the besluittype column (col prefixes it): one IN
+// list of all besluittypen for which the client holds one of scopes. all is true when
+// nothing needs filtering (heeftAlleAutorisaties).
+func authCond(g *zgw.Grants, col string, scopes ...string) (cond string, args []any, all bool) {
+	all, limits := g.TypeLimits(component, scopes...)
+	if all {
+		return "", nil, true
+	}
+	if len(limits) == 0 {
+		return "1=0", nil, false
+	}
+	types := make([]string, 0, len(limits))
+	for t := range limits {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		args = append(args, t)
+	}
+	return col + "besluittype IN (" + strings.TrimSuffix(strings.Repeat("?,", len(types)), ",") + ")", args, false
+}
+
+// authWhere adds the autorisatie predicate for scopes to w.
+func authWhere(w *db.Where, g *zgw.Grants, col string, scopes ...string) {
+	if cond, args, all := authCond(g, col, scopes...); !all {
+		w.And(cond, args...)
+	}
+}
+
+// allows reports whether the client holds one of scopes on besluittype.
+func allows(c *zgw.Call, besluittype string, scopes ...string) bool {
+	return c.Principal.Grants.Allows(component, besluittype, "", scopes...)
+}
+
+// pathUUID is the path value name when it is a UUID, else "" (a 404).
+func pathUUID(c *zgw.Call, name string) string {
+	id := strings.ToLower(c.R.PathValue(name))
+	if !zgw.ValidUUID(id) {
+		return ""
+	}
+	return id
+}
+
+// nullUUID makes a non-UUID match nothing instead of failing the cast on PostgreSQL.
+func nullUUID(id string) any {
+	if id == "" {
+		return "00000000-0000-0000-0000-000000000000"
+	}
+	return id
+}
+
+// idsWhere is the condition "id is one of ids", with the ids as the one parameter at
+// placeholder p, so a page's statement text does not grow with the page. PostgreSQL gets an
+// array (= ANY is an index lookup per id; a set-returning subquery made the planner hash-join
+// the whole table), SQLite a JSON array.
+func (r *register) idsWhere(ids []int64, p string) (string, any) {
+	if r.db.Dialect == db.Postgres {
+		parts := make([]string, len(ids))
+		for i, id := range ids {
+			parts[i] = strconv.FormatInt(id, 10)
+		}
+		return "id = ANY(CAST(" + p + " AS BIGINT[]))", "{" + strings.Join(parts, ",") + "}"
+	}
+	b, _ := json.Marshal(ids)
+	return "id IN (SELECT value FROM json_each(" + p + "))", string(b)
+}
+
+// actie is the notification/audit action of an update request.
+func actie(c *zgw.Call) string {
+	if c.R.Method == http.MethodPatch {
+		return "partial_update"
+	}
+	return "update"
+}
+
+// types resolves catalogue types and other registers' objects by URL once per request.
+type types struct {
+	refs *zgw.Resolver
+	mu   sync.Mutex
+	raw  map[string]json.RawMessage
+}
+
+func newTypes(r *register) *types { return &types{refs: r.api.Refs, raw: map[string]json.RawMessage{}} }
+
+// get fetches the resource at u for field (bad-url / invalid-resource answered by Refs) and
+// decodes it into dst.
+func (t *types) get(ctx context.Context, field, u string, dst any, mustHave ...string) error {
+	t.mu.Lock()
+	b, ok := t.raw[u]
+	t.mu.Unlock()
+	if !ok {
+		var m json.RawMessage
+		if err := t.refs.Resource(ctx, field, u, &m, mustHave...); err != nil {
+			return err
+		}
+		b = m
+		t.mu.Lock()
+		t.raw[u] = b
+		t.mu.Unlock()
+	}
+	if dst == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		return zgw.FieldError(field, "invalid-resource", "De URL "+u+" wijst niet naar het verwachte soort resource.")
+	}
+	return nil
+}
+
+// besluittype is what the register reads of a Catalogi besluittype.
+type besluittype struct {
+	URL                   string   `json:"url"`
+	Concept               bool     `json:"concept"`
+	Catalogus             string   `json:"catalogus"`
+	Informatieobjecttypen []string `json:"informatieobjecttypen"`
+}
+
+// besluittype resolves a besluittype URL (brc-001): it must lead to a Catalogi besluittype.
+func (t *types) besluittype(ctx context.Context, field, u string) (*besluittype, error) {
+	var bt besluittype
+	if err := t.get(ctx, field, u, &bt, "catalogus", "omschrijving", "zaaktypen", "informatieobjecttypen", "besluitcategorie"); err != nil {
+		return nil, err
+	}
+	if bt.URL == "" {
+		bt.URL = u
+	}
+	return &bt, nil
+}

@@ -1,0 +1,265 @@
+package documenten
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/meent/meent/internal/db"
+	"github.com/meent/meent/internal/zgw"
+)
+
+type oioOut struct {
+	URL              string `json:"url"`
+	Informatieobject string `json:"informatieobject"`
+	Object           string `json:"object"`
+	ObjectType       string `json:"objectType"`
+
+	id, docID int64
+}
+
+func (r *register) mountOIO() {
+	a := r.api
+	a.Handle("GET /objectinformatieobjecten", zgw.Scopes(scopeLezen), r.oioList)
+	a.Handle("POST /objectinformatieobjecten", zgw.Scopes(scopeAanmaken), r.oioCreate)
+	a.Handle("GET /objectinformatieobjecten/{uuid}", zgw.Scopes(scopeLezen), r.oioRetrieve)
+	a.Handle("DELETE /objectinformatieobjecten/{uuid}", zgw.Scopes(scopeVerwijderen), r.oioDestroy)
+}
+
+func (r *register) oioLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*oioOut, error) {
+	rows, err := q.Query(ctx, `SELECT o.id, o.document_id, CAST(o.uuid AS TEXT), CAST(d.uuid AS TEXT), o.object, o.object_type
+		FROM objectinformatieobject o JOIN document d ON d.id = o.document_id WHERE `+where+` ORDER BY o.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("objectinformatieobject: %w", err)
+	}
+	defer rows.Close()
+	out := []*oioOut{}
+	for rows.Next() {
+		o := &oioOut{}
+		var uuid, doc string
+		if err := rows.Scan(&o.id, &o.docID, &uuid, &doc, &o.Object, &o.ObjectType); err != nil {
+			return nil, err
+		}
+		o.URL = r.api.URL(collectionOIO, strings.ToLower(uuid))
+		o.Informatieobject = r.api.URL(collectionEIO, strings.ToLower(doc))
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (r *register) oioList(c *zgw.Call) error {
+	q := c.Query("object", "informatieobject")
+	var w db.Where
+	if u := q.URL("object"); u != "" {
+		w.And("o.object = ?", u)
+	}
+	if u := q.URL("informatieobject"); u != "" {
+		id, _ := r.api.ParseURL(u, collectionEIO)
+		w.And("o.document_id IN (SELECT id FROM document WHERE uuid = ?)", nullUUID(id))
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if cond, args, all := authCond(c.Principal.Grants, "d.", scopeLezen); !all {
+		w.And(cond, args...)
+	}
+	where := strings.TrimPrefix(w.SQL(), " WHERE ")
+	if where == "" {
+		where = "1=1"
+	}
+	out, err := r.oioLoad(c.Ctx(), r.db, where, w.Args...)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, out)
+}
+
+func (r *register) oioOf(c *zgw.Call, scopes ...string) (*oioOut, *docRef, error) {
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return nil, nil, zgw.ErrNotFound()
+	}
+	out, err := r.oioLoad(c.Ctx(), r.db, "o.uuid = $1", id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil, zgw.ErrNotFound()
+	}
+	d, err := docRefBy(c.Ctx(), r.db, "id = $1", out[0].docID, false)
+	if err != nil || d == nil {
+		return nil, nil, errors2(err)
+	}
+	if !d.allows(c, scopes...) {
+		return nil, nil, zgw.ErrForbidden()
+	}
+	return out[0], d, nil
+}
+
+func (r *register) oioRetrieve(c *zgw.Call) error {
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	o, _, err := r.oioOf(c, scopeLezen)
+	if err != nil {
+		return err
+	}
+	return c.Detail(o)
+}
+
+// sourceKind maps an objectType to the resource of the leading side and the query of its
+// relation list (drc-004).
+var sourceKind = map[string]struct{ collection, relations, param, mustHave string }{
+	"zaak":    {"zaken", "zaakinformatieobjecten", "zaak", "zaaktype"},
+	"besluit": {"besluiten", "besluitinformatieobjecten", "besluit", "besluittype"},
+}
+
+// drc-002: object must resolve to a resource of the kind objectType says.
+func (r *register) drc002Object(ctx context.Context, objectType, object string) error {
+	k, ok := sourceKind[objectType]
+	if !ok { // verzoek: the Verzoeken API is obsolete; only check that it resolves
+		return r.api.Refs.Resource(ctx, "object", object, nil, "url")
+	}
+	return r.api.Refs.Resource(ctx, "object", object, nil, "url", k.mustHave)
+}
+
+// relationAtSource asks the leading register whether the relation between object and the
+// document exists there (drc-004): GET <base>/zaakinformatieobjecten?zaak=..&informatieobject=..
+// (or the Besluiten equivalent), where base is the object URL without /zaken/<uuid>.
+func (r *register) relationAtSource(ctx context.Context, objectType, object, doc string) (bool, error) {
+	k, ok := sourceKind[objectType]
+	if !ok {
+		return true, nil
+	}
+	i := strings.LastIndex(object, "/"+k.collection+"/")
+	if i < 0 {
+		return false, nil
+	}
+	u := object[:i] + "/" + k.relations + "?" + url.Values{k.param: {object}, "informatieobject": {doc}}.Encode()
+	body, err := r.api.Refs.Get(ctx, u)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(body, &list); err != nil {
+		var page struct {
+			Results []json.RawMessage `json:"results"`
+		}
+		if json.Unmarshal(body, &page) != nil {
+			return false, nil
+		}
+		list = page.Results
+	}
+	return len(list) > 0, nil
+}
+
+// oioCreate stores the mirror of a zaak/besluit relation. drc-002 the object resolves,
+// drc-003 the pair is unique, drc-004 the leading register has the relation.
+func (r *register) oioCreate(c *zgw.Call) error {
+	ctx := c.Ctx()
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	var in struct {
+		Informatieobject string `json:"informatieobject"`
+		Object           string `json:"object"`
+		ObjectType       string `json:"objectType"`
+	}
+	if _, err := c.Body("objectinformatieobject_create", &in); err != nil {
+		return err
+	}
+	d, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
+	if err != nil {
+		return err
+	}
+	if !d.allows(c, scopeAanmaken) {
+		return zgw.ErrForbidden()
+	}
+	if err := r.drc002Object(ctx, in.ObjectType, in.Object); err != nil {
+		return err
+	}
+	docURL := r.api.URL(collectionEIO, d.uuid)
+	if err := drc003Uniek(ctx, r.db, d.id, in.Object); err != nil {
+		return err
+	}
+	// drc-004
+	if ok, err := r.relationAtSource(ctx, in.ObjectType, in.Object, docURL); err != nil {
+		return err
+	} else if !ok {
+		return zgw.FieldError("nonFieldErrors", "inconsistent-relation",
+			"Het "+in.ObjectType+" is in de bron niet aan dit informatieobject gekoppeld.")
+	}
+	var out *oioOut
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		if err := drc003Uniek(ctx, tx, d.id, in.Object); err != nil {
+			return err
+		}
+		id := zgw.NewUUID()
+		if _, err := tx.Exec(ctx, `INSERT INTO objectinformatieobject (uuid, document_id, object, object_type) VALUES ($1, $2, $3, $4)`,
+			id, d.id, in.Object, in.ObjectType); err != nil {
+			return fmt.Errorf("insert objectinformatieobject: %w", err)
+		}
+		outs, err := r.oioLoad(ctx, tx, "o.uuid = $1", id)
+		if err != nil {
+			return err
+		}
+		out = outs[0]
+		return r.record(c, tx, d, "objectinformatieobject", out.URL, "create", in.ObjectType+" "+in.Object, http.StatusCreated, nil, out)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Created(out.URL, out)
+}
+
+// drc-003: object + informatieobject exist only once.
+func drc003Uniek(ctx context.Context, q db.Querier, docID int64, object string) error {
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM objectinformatieobject WHERE document_id = $1 AND object = $2)`,
+		docID, object).Scan(&exists); err != nil {
+		return fmt.Errorf("objectinformatieobject: %w", err)
+	}
+	if exists {
+		return zgw.FieldError("nonFieldErrors", "unique", "Dit object is al aan dit informatieobject gekoppeld.")
+	}
+	return nil
+}
+
+// oioDestroy removes a mirror; like Open Zaak, only once the leading register no longer has
+// the relation (inconsistent-relation otherwise).
+func (r *register) oioDestroy(c *zgw.Call) error {
+	ctx := c.Ctx()
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	o, d, err := r.oioOf(c, scopeVerwijderen)
+	if err != nil {
+		return err
+	}
+	if ok, err := r.relationAtSource(ctx, o.ObjectType, o.Object, o.Informatieobject); err != nil {
+		return err
+	} else if ok && sourceKind[o.ObjectType].collection != "" {
+		return zgw.FieldError("nonFieldErrors", "inconsistent-relation",
+			"De relatie bestaat nog in de bron; verwijder die daar.")
+	}
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM objectinformatieobject WHERE id = $1`, o.id))
+		if err != nil {
+			return fmt.Errorf("delete objectinformatieobject: %w", err)
+		}
+		if n == 0 {
+			return zgw.ErrNotFound()
+		}
+		return r.record(c, tx, d, "objectinformatieobject", o.URL, "destroy", o.ObjectType+" "+o.Object, http.StatusNoContent, o, nil)
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent()
+}
