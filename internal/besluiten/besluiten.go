@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,26 +67,10 @@ func MountWith(api *zgw.API, o Options) {
 // today is the current date in the municipality.
 func (r *register) today(now time.Time) string { return now.In(r.loc).Format(time.DateOnly) }
 
-// authCond is the autorisatie predicate on the besluittype column (col prefixes it): one IN
-// list of all besluittypen for which the client holds one of scopes. all is true when
-// nothing needs filtering (heeftAlleAutorisaties).
+// authCond is the autorisatie predicate (zgw.Grants.TypeCond) on the besluittype column; col
+// prefixes it. Besluiten have no vertrouwelijkheid.
 func authCond(g *zgw.Grants, col string, scopes ...string) (cond string, args []any, all bool) {
-	all, limits := g.TypeLimits(component, scopes...)
-	if all {
-		return "", nil, true
-	}
-	if len(limits) == 0 {
-		return "1=0", nil, false
-	}
-	types := make([]string, 0, len(limits))
-	for t := range limits {
-		types = append(types, t)
-	}
-	slices.Sort(types)
-	for _, t := range types {
-		args = append(args, t)
-	}
-	return col + "besluittype IN (" + strings.TrimSuffix(strings.Repeat("?,", len(types)), ",") + ")", args, false
+	return g.TypeCond(component, col+"besluittype", "", scopes...)
 }
 
 // authWhere adds the autorisatie predicate for scopes to w.

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/meent/meent/internal/blob"
@@ -87,32 +86,10 @@ func authWhere(w *db.Where, g *zgw.Grants, col string, scopes ...string) {
 	}
 }
 
-// authCond is the autorisatie predicate with ? placeholders: one condition for all the
-// client's informatieobjecttypen, grouped by maximum vertrouwelijkheid, so a client
-// authorised for many types still costs one query.
+// authCond is the autorisatie predicate (zgw.Grants.TypeCond) on the document columns; col
+// prefixes them ("" or "d.").
 func authCond(g *zgw.Grants, col string, scopes ...string) (cond string, args []any, all bool) {
-	all, limits := g.TypeLimits(component, scopes...)
-	if all {
-		return "", nil, true
-	}
-	if len(limits) == 0 {
-		return "1=0", nil, false
-	}
-	byRank := map[int][]any{}
-	for t, rank := range limits {
-		byRank[rank] = append(byRank[rank], t)
-	}
-	var conds []string
-	for rank := range len(zgw.Vertrouwelijkheden()) {
-		types := byRank[rank]
-		if len(types) == 0 {
-			continue
-		}
-		slices.SortFunc(types, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-		conds = append(conds, "("+col+"informatieobjecttype IN ("+strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")+") AND "+col+"vertrouwelijkheid <= ?)")
-		args = append(append(args, types...), rank)
-	}
-	return strings.Join(conds, " OR "), args, false
+	return g.TypeCond(component, col+"informatieobjecttype", col+"vertrouwelijkheid", scopes...)
 }
 
 // authSub adds to w, for a table with a document_id column, that its document is readable.

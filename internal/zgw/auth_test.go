@@ -1,6 +1,9 @@
 package zgw
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestGrantsTypeLimitsAndAllows(t *testing.T) {
 	g := &Grants{Autorisaties: []Autorisatie{
@@ -37,5 +40,29 @@ func TestGrantsTypeLimitsAndAllows(t *testing.T) {
 	}
 	if !(&Grants{All: true}).Allows("zrc", "https://other", "zeer_geheim", "zaken.verwijderen") {
 		t.Error("heeftAlleAutorisaties must allow everything")
+	}
+}
+
+func TestGrantsTypeCond(t *testing.T) {
+	g := &Grants{Autorisaties: []Autorisatie{
+		{Component: "zrc", Scopes: []string{"zaken.lezen"}, Type: "https://t/b", MaxVertrouwelijkheid: "openbaar"},
+		{Component: "zrc", Scopes: []string{"zaken.lezen"}, Type: "https://t/a", MaxVertrouwelijkheid: "openbaar"},
+		{Component: "zrc", Scopes: []string{"zaken.lezen"}, Type: "https://t/c", MaxVertrouwelijkheid: "geheim"},
+		{Component: "brc", Scopes: []string{"besluiten.lezen"}, Type: "https://t/x"},
+	}}
+	cond, args, all := g.TypeCond("zrc", "z.zaaktype", "z.vertrouwelijkheid", "zaken.lezen")
+	wantArgs := []any{"https://t/a", "https://t/b", 0, "https://t/c", VertrouwelijkheidLevel("geheim")}
+	if all || cond != "(z.zaaktype IN (?,?) AND z.vertrouwelijkheid <= ?) OR (z.zaaktype IN (?) AND z.vertrouwelijkheid <= ?)" || !slices.Equal(args, wantArgs) {
+		t.Errorf("zrc: %q %v %v", cond, args, all)
+	}
+	cond, args, _ = g.TypeCond("brc", "besluittype", "", "besluiten.lezen")
+	if cond != "besluittype IN (?)" || !slices.Equal(args, []any{"https://t/x"}) {
+		t.Errorf("brc: %q %v", cond, args)
+	}
+	if cond, _, all := g.TypeCond("drc", "t", "v", "documenten.lezen"); all || cond != "1=0" {
+		t.Errorf("no autorisatie: %q %v", cond, all)
+	}
+	if _, _, all := (&Grants{All: true}).TypeCond("drc", "t", "v", "documenten.lezen"); !all {
+		t.Error("heeftAlleAutorisaties must need no condition")
 	}
 }
