@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -227,19 +226,6 @@ func newLock() string {
 	return hex.EncodeToString(b)
 }
 
-// idsIn is a subquery of the ids in the one JSON-array parameter at placeholder p.
-func (r *register) idsIn(p string) string {
-	if r.db.Dialect == db.Postgres {
-		return "SELECT (jsonb_array_elements_text(" + p + "::jsonb))::bigint"
-	}
-	return "SELECT value FROM json_each(" + p + ")"
-}
-
-// jsonIDs is the argument of idsIn.
-func jsonIDs[T any](ids []T) string {
-	b, _ := json.Marshal(ids)
-	return string(b)
-}
 
 // writeJSON answers a non-detail JSON body (lists, lock).
 func writeJSON(c *zgw.Call, v any) error { return c.JSON(http.StatusOK, v) }

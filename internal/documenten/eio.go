@@ -158,7 +158,7 @@ func (r *register) loadDelen(ctx context.Context, q db.Querier, docs []*eioOut) 
 		return nil
 	}
 	rows, err := q.Query(ctx, `SELECT document_id, CAST(uuid AS TEXT), volgnummer, omvang, inhoud FROM bestandsdeel
-		WHERE document_id IN (`+r.idsIn("$1")+`) ORDER BY document_id, volgnummer`, jsonIDs(ids))
+		WHERE `+r.db.AnyID("document_id", "$1")+` ORDER BY document_id, volgnummer`, r.db.IDList(ids))
 	if err != nil {
 		return fmt.Errorf("bestandsdelen: %w", err)
 	}
@@ -285,7 +285,7 @@ func (r *register) eioPage(c *zgw.Call, w *db.Where, page int, expand zgw.Expand
 	}
 	var items []*eioOut
 	if len(p.IDs) > 0 {
-		rows, err := r.eioLoad(ctx, r.db, latestJoin+` WHERE d.id IN (`+r.idsIn("$1")+`)`, jsonIDs(p.IDs))
+		rows, err := r.eioLoad(ctx, r.db, latestJoin+` WHERE `+r.db.AnyID("d.id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return err
 		}

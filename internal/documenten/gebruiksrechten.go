@@ -68,7 +68,7 @@ func (r *register) expandInformatieobject(ctx context.Context, e zgw.Expand, doc
 	if !ok || len(docIDs) == 0 {
 		return nil
 	}
-	docs, err := r.eioLoad(ctx, r.db, latestJoin+` WHERE d.id IN (`+r.idsIn("$1")+`)`, jsonIDs(docIDs))
+	docs, err := r.eioLoad(ctx, r.db, latestJoin+` WHERE `+r.db.AnyID("d.id", "$1"), r.db.IDList(docIDs))
 	if err != nil {
 		return err
 	}

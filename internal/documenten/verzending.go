@@ -129,7 +129,7 @@ func (r *register) verzendingList(c *zgw.Call) error {
 	}
 	var items []*verzendingOut
 	if len(p.IDs) > 0 {
-		if items, err = r.verzendingLoad(ctx, r.db, "v.id IN ("+r.idsIn("$1")+")", jsonIDs(p.IDs)); err != nil {
+		if items, err = r.verzendingLoad(ctx, r.db, r.db.AnyID("v.id", "$1"), r.db.IDList(p.IDs)); err != nil {
 			return err
 		}
 		ids := make([]int64, len(items))
