@@ -14,7 +14,7 @@ import (
 
 // servedAPIs are the registers this build serves; every operation of their specs must have a
 // handler.
-var servedAPIs = []string{"autorisaties", "besluiten", "catalogi", "documenten", "notificaties", "objecten", "objecttypen", "referentielijsten", "zaken"}
+var servedAPIs = []string{"autorisaties", "besluiten", "catalogi", "documenten", "klantinteracties", "notificaties", "objecten", "objecttypen", "referentielijsten", "zaken"}
 
 func TestRouteCoverage(t *testing.T) {
 	a, err := New(context.Background(), config.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), SecretKey: "k"}, slog.New(slog.NewTextHandler(io.Discard, nil)))

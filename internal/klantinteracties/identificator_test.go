@@ -1,0 +1,97 @@
+package klantinteracties_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/meent/meent/internal/app/apptest"
+)
+
+func ident(register, objecttype, soort, id string) map[string]any {
+	return map[string]any{"partijIdentificator": map[string]any{
+		"codeRegister": register, "codeObjecttype": objecttype, "codeSoortObjectId": soort, "objectId": id}}
+}
+
+// TestPartijIdentificatorBSN11Proef: kpi-waarde, a BSN is 9 digits passing the 11-proef.
+func TestPartijIdentificatorBSN11Proef(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		k.post("partij-identificatoren", ident("brp", "natuurlijk_persoon", "bsn", "111222333"))
+		k.invalid("POST", "/partij-identificatoren", ident("brp", "natuurlijk_persoon", "bsn", "111222334"), "partijIdentificator.objectId", "invalid")
+		k.invalid("POST", "/partij-identificatoren", ident("brp", "natuurlijk_persoon", "bsn", "12345678"), "partijIdentificator.objectId", "invalid")
+		k.invalid("POST", "/partij-identificatoren", ident("brp", "natuurlijk_persoon", "bsn", "12345678a"), "partijIdentificator.objectId", "invalid")
+		// Nested in a partij: the partij is not created either.
+		k.invalid("POST", "/partijen", persoon("111222334"), "partijIdentificatoren.0.partijIdentificator.objectId", "invalid")
+		if l := k.get("/partijen"); count(t, l) != 0 {
+			t.Errorf("partij created despite invalid bsn: %d", count(t, l))
+		}
+	})
+}
+
+// TestPartijIdentificatorRSIN11Proef: kpi-waarde for RSIN.
+func TestPartijIdentificatorRSIN11Proef(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		k.post("partij-identificatoren", ident("hr", "niet_natuurlijk_persoon", "rsin", "002564440"))
+		k.invalid("POST", "/partij-identificatoren", ident("hr", "niet_natuurlijk_persoon", "rsin", "002564441"), "partijIdentificator.objectId", "invalid")
+	})
+}
+
+// TestPartijIdentificatorKVKEnVestiging: kpi-waarde (KVK 8 digits, vestigingsnummer 12) and
+// kpi-vestiging (a vestigingsnummer hangs under a KVK-nummer).
+func TestPartijIdentificatorKVKEnVestiging(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		k.invalid("POST", "/partij-identificatoren", ident("hr", "niet_natuurlijk_persoon", "kvk_nummer", "1234567"), "partijIdentificator.objectId", "invalid")
+		kvk := k.post("partij-identificatoren", ident("hr", "niet_natuurlijk_persoon", "kvk_nummer", "12345678"))
+		v := ident("hr", "vestiging", "vestigingsnummer", "000012345678")
+		k.invalid("POST", "/partij-identificatoren", v, "subIdentificatorVan", "required")
+		v["subIdentificatorVan"] = fk(kvk)
+		k.invalid("POST", "/partij-identificatoren", ident("hr", "vestiging", "vestigingsnummer", "12345"), "partijIdentificator.objectId", "invalid")
+		vest := k.post("partij-identificatoren", v)
+		if vest["subIdentificatorVan"].(map[string]any)["url"] != kvk["url"] {
+			t.Errorf("subIdentificatorVan = %v", vest["subIdentificatorVan"])
+		}
+		// Only a vestigingsnummer hangs under another identificator.
+		b := ident("brp", "natuurlijk_persoon", "bsn", "111222333")
+		b["subIdentificatorVan"] = fk(kvk)
+		k.invalid("POST", "/partij-identificatoren", b, "subIdentificatorVan", "invalid")
+		// The soort of a parent cannot change.
+		k.invalid("PUT", "/partij-identificatoren/"+kvk["uuid"].(string), ident("hr", "niet_natuurlijk_persoon", "rsin", "002564440"), "partijIdentificator.codeSoortObjectId", "invalid")
+	})
+}
+
+// TestPartijIdentificatorCombinatie: kpi-combinatie, register/objecttype/soort fit together.
+func TestPartijIdentificatorCombinatie(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		k.invalid("POST", "/partij-identificatoren", ident("brp", "niet_natuurlijk_persoon", "bsn", "111222333"), "partijIdentificator.codeObjecttype", "invalid")
+		k.invalid("POST", "/partij-identificatoren", ident("hr", "niet_natuurlijk_persoon", "bsn", "111222333"), "partijIdentificator.codeSoortObjectId", "invalid")
+		k.bad("POST", "/partij-identificatoren", ident("gba", "natuurlijk_persoon", "bsn", "111222333"), "partijIdentificator.codeRegister", "")
+	})
+}
+
+// TestPartijIdentificatorUniek: kpi-uniek, one BSN across partijen.
+func TestPartijIdentificatorUniek(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		p := k.post("partijen", persoon("111222333"))
+		k.invalid("POST", "/partijen", persoon("111222333"), "partijIdentificatoren.0.partijIdentificator", "unique")
+		k.invalid("POST", "/partij-identificatoren", ident("brp", "natuurlijk_persoon", "bsn", "111222333"), "partijIdentificator", "unique")
+		// Updating the partij with its own identificator (by uuid) is no conflict.
+		id := p["partijIdentificatoren"].([]any)[0].(map[string]any)
+		put := persoon("")
+		put["partijIdentificatoren"] = []any{map[string]any{"uuid": id["uuid"], "partijIdentificator": id["partijIdentificator"]}}
+		if r := k.do("PUT", "/partijen/"+p["uuid"].(string), put); r.Status != http.StatusOK {
+			t.Fatalf("put own identificator: %d %s", r.Status, r.Body)
+		}
+		if l := k.get("/partij-identificatoren?partijIdentificatorObjectId=111222333"); count(t, l) != 1 {
+			t.Errorf("identificatoren: %d", count(t, l))
+		}
+	})
+}

@@ -1,0 +1,156 @@
+package klantinteracties
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/meent/meent/internal/db"
+)
+
+// klantcontactResource: Klantcontact, one interaction with a klant (klantinteracties.md §2).
+func klantcontactResource() *resource {
+	bp := func(f string) string {
+		return "uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_partij_identificator p ON p.partij = b.partij WHERE p." + f + " = ?)"
+	}
+	ow := func(f string) string {
+		return "uuid IN (SELECT klantcontact FROM ki_onderwerpobject WHERE " + f + " = ?)"
+	}
+	was := func(f string) string {
+		return "uuid IN (SELECT was_klantcontact FROM ki_onderwerpobject WHERE " + f + " = ?)"
+	}
+	return &resource{
+		coll: "klantcontacten", table: "ki_klantcontact", op: "klantcontacten", name: "klantcontact", kanaal: "klantcontacten", nummer: true,
+		backs: []back{
+			{field: "gingOverOnderwerpobjecten", from: "onderwerpobjecten", col: "klantcontact"},
+			{field: "omvatteBijlagen", from: "bijlagen", col: "klantcontact"},
+			{field: "hadBetrokkenen", from: "betrokkenen", col: "klantcontact"},
+			{field: "leiddeTotInterneTaken", from: "internetaken", col: "klantcontact"},
+		},
+		ignore: []string{"hadBetrokkenActoren"},
+		cols: []column{
+			{col: "nummer", path: []string{"nummer"}},
+			{col: "referentienummer", path: []string{"referentienummer"}},
+			{col: "kanaal", path: []string{"kanaal"}},
+			{col: "onderwerp", path: []string{"onderwerp"}},
+			{col: "inhoud", path: []string{"inhoud"}},
+			{col: "reactie", path: []string{"reactie"}},
+			{col: "indicatie_contact_gelukt", path: []string{"indicatieContactGelukt"}, boolean: true},
+			{col: "vertrouwelijk", path: []string{"vertrouwelijk"}, boolean: true},
+			{col: "plaatsgevonden_op", path: []string{"plaatsgevondenOp"}},
+		},
+		defaults: map[string]any{
+			"nummer": nil, "referentienummer": nil, "inhoud": "", "reactie": "", "indicatieContactGelukt": nil,
+			"hoofdOnderwerpType": "", "verdereActieOndernomen": false, "metadata": map[string]any{},
+		},
+		expand: []string{"gingOverOnderwerpobjecten", "hadBetrokkenen", "hadBetrokkenen.digitaleAdressen", "hadBetrokkenen.wasPartij", "leiddeTotInterneTaken", "omvatteBijlagen"},
+		filters: []filter{
+			{param: "hadBetrokkene__digitaaladres__adres__icontains", typ: "like", cond: "uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_digitaal_adres d ON d.betrokkene = b.uuid WHERE lower(d.adres) LIKE ?)"},
+			{param: "hadBetrokkene__url", typ: "url:betrokkenen", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE uuid = ?)"},
+			{param: "hadBetrokkene__uuid", typ: "uuid", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE uuid = ?)"},
+			{param: "hadBetrokkene__wasPartij", typ: "b", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij IS NOT NULL)", condFalse: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij IS NULL)"},
+			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeObjecttype", cond: bp("code_objecttype")},
+			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeRegister", cond: bp("code_register")},
+			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeSoortObjectId", cond: bp("code_soort")},
+			{param: "hadBetrokkene__wasPartij__partijIdentificator__objectId", cond: bp("object_id")},
+			{param: "hadBetrokkene__wasPartij__url", typ: "url:partijen", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij = ?)"},
+			{param: "hadBetrokkene__wasPartij__uuid", typ: "uuid", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij = ?)"},
+			{param: "indicatieContactGelukt", typ: "b", cond: "indicatie_contact_gelukt = ?"},
+			{param: "inhoud", cond: "inhoud = ?"},
+			{param: "kanaal", cond: "kanaal = ?"},
+			{param: "leiddeTotInterneTaken", typ: "b", cond: "uuid IN (SELECT klantcontact FROM ki_internetaak)", condFalse: "uuid NOT IN (SELECT klantcontact FROM ki_internetaak WHERE klantcontact IS NOT NULL)"},
+			{param: "nummer", cond: "nummer = ?"},
+			{param: "onderwerp", cond: "onderwerp = ?"},
+			{param: "onderwerpobject__onderwerpobjectidentificatorCodeObjecttype", cond: ow("code_objecttype")},
+			{param: "onderwerpobject__onderwerpobjectidentificatorCodeRegister", cond: ow("code_register")},
+			{param: "onderwerpobject__onderwerpobjectidentificatorCodeSoortObjectId", cond: ow("code_soort")},
+			{param: "onderwerpobject__onderwerpobjectidentificatorObjectId", cond: ow("object_id")},
+			{param: "onderwerpobject__url", typ: "url:onderwerpobjecten", cond: ow("uuid")},
+			{param: "onderwerpobject__uuid", typ: "uuid", cond: ow("uuid")},
+			{param: "plaatsgevondenOp", typ: "datetime", cond: "plaatsgevonden_op = ?"},
+			{param: "reactie", cond: "reactie = ?"},
+			{param: "referentienummer", cond: "referentienummer = ?"},
+			{param: "vertrouwelijk", typ: "b", cond: "vertrouwelijk = ?"},
+			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeObjecttype", cond: was("code_objecttype")},
+			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeRegister", cond: was("code_register")},
+			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeSoortObjectId", cond: was("code_soort")},
+			{param: "wasOnderwerpobject__onderwerpobjectidentificatorObjectId", cond: was("object_id")},
+			{param: "wasOnderwerpobject__url", typ: "url:onderwerpobjecten", cond: was("uuid")},
+			{param: "wasOnderwerpobject__uuid", typ: "uuid", cond: was("uuid")},
+		},
+		kenmerken: func(d map[string]json.RawMessage) map[string]string {
+			k, _ := lookup(d, []string{"kanaal"}).(string)
+			return map[string]string{"kanaal": k}
+		},
+		check:  checkKlantcontact,
+		render: renderKlantcontact,
+	}
+}
+
+// checkKlantcontact: plaatsgevondenOp defaults to the moment of registration, kept in UTC
+// so that the filter compares like with like; metadata values are at most 255 characters.
+func checkKlantcontact(ctx context.Context, tx *db.Tx, r *register, w *write) error {
+	if p := w.str("plaatsgevondenOp"); p == "" {
+		w.data["plaatsgevondenOp"], _ = json.Marshal(tx.Now.UTC().Format(time.RFC3339))
+	} else if t, err := time.Parse(time.RFC3339Nano, p); err != nil {
+		w.add("plaatsgevondenOp", "invalid", "Datetime heeft een ongeldig formaat.")
+	} else {
+		w.data["plaatsgevondenOp"], _ = json.Marshal(t.UTC().Format(time.RFC3339Nano))
+	}
+	if m, ok := lookup(w.data, []string{"metadata"}).(map[string]any); ok {
+		for k, v := range m {
+			if s, ok := v.(string); !ok || len([]rune(s)) > 255 {
+				w.add("metadata."+k, "invalid", "Een metadata-waarde is tekst van ten hoogste 255 tekens.")
+			}
+		}
+	}
+	return nil
+}
+
+// renderKlantcontact adds hadBetrokkenActoren: the whole actoren of the page's
+// actorklantcontacten, in two queries.
+func renderKlantcontact(ctx context.Context, q db.Querier, r *register, rows []*row, outs []map[string]any) error {
+	uuids := make([]any, len(rows))
+	for i, w := range rows {
+		uuids[i] = w.uuid
+	}
+	res, err := q.Query(ctx, "SELECT klantcontact, actor FROM ki_actorklantcontact WHERE klantcontact IN ("+db.Placeholders(1, len(uuids))+") ORDER BY id", uuids...)
+	if err != nil {
+		return err
+	}
+	links := map[string][]string{}
+	var actors []string
+	for res.Next() {
+		var kc, a string
+		if err := res.Scan(&kc, &a); err != nil {
+			res.Close()
+			return err
+		}
+		links[kc] = append(links[kc], a)
+		actors = append(actors, a)
+	}
+	res.Close()
+	s := r.res["actoren"]
+	ar, err := r.byUUIDs(ctx, q, s, actors)
+	if err != nil {
+		return err
+	}
+	rendered, err := r.render(ctx, q, s, ar)
+	if err != nil {
+		return err
+	}
+	byUUID := map[string]any{}
+	for i, a := range ar {
+		byUUID[a.uuid] = rendered[i]
+	}
+	for i, w := range rows {
+		l := []any{}
+		for _, a := range links[w.uuid] {
+			if x := byUUID[a]; x != nil {
+				l = append(l, x)
+			}
+		}
+		outs[i]["hadBetrokkenActoren"] = l
+	}
+	return nil
+}
