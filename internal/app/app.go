@@ -104,7 +104,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, erro
 		return nil, err
 	}
 	if cfg.Applicaties != "" {
-		if err := a.Auth.SeedFile(ctx, cfg.Applicaties, secrets); err != nil {
+		if err := a.seedApplicaties(ctx, cfg.Applicaties); err != nil {
 			d.Close()
 			return nil, fmt.Errorf("applicaties %s: %w", cfg.Applicaties, err)
 		}
@@ -218,6 +218,27 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 		w.Write([]byte("ready\n"))
 	})
 	return nil
+}
+
+// seedApplicaties applies the applicaties file: the applicaties with their secrets and tokens,
+// and their permissions in the Objecten API. The file is the source of truth for the client
+// ids it names.
+func (a *App) seedApplicaties(ctx context.Context, path string) error {
+	seeds, err := a.Auth.SeedFile(ctx, path, a.Secrets)
+	if err != nil || !a.Config.Serves("objecten") {
+		return err
+	}
+	var clients []string
+	var perms []objecten.Permissie
+	for _, s := range seeds {
+		clients = append(clients, s.ClientIDs...)
+		for _, p := range s.Objecten {
+			for _, c := range s.ClientIDs {
+				perms = append(perms, objecten.Permissie{ClientID: c, Objecttype: p.Objecttype, Mode: p.Mode, UseFields: p.Velden != nil, Fields: p.Velden})
+			}
+		}
+	}
+	return objecten.ReplacePermissies(ctx, a.DB, clients, perms)
 }
 
 // secretKey is the configured key, or else one kept in the data dir (created on first start).

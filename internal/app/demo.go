@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent/internal/autorisaties"
+	"github.com/meent/meent/internal/objecten"
 	"github.com/meent/meent/internal/spec"
 	"github.com/meent/meent/internal/zgw"
 )
@@ -57,6 +58,12 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	}}, a.Secrets)
 	if err != nil {
 		return err
+	}
+	if a.Config.Serves("objecttypen") {
+		// The objecttypen the citizen portal and e-forms use: taak, productaanvraag, bericht.
+		if err := objecten.SeedObjecttypen(ctx, a.DB); err != nil {
+			return err
+		}
 	}
 	var d demoData
 	if err := json.Unmarshal(demoCatalogus, &d); err != nil {

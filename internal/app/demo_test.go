@@ -26,6 +26,10 @@ func TestDemoSeedIsCompleteAndIdempotent(t *testing.T) {
 				}
 			}
 		}
+		objecttypen := e.Get(t, "/objecttypen/api/v2/objecttypes").JSON(t)
+		if objecttypen["count"].(float64) != 3 {
+			t.Fatalf("objecttypen = %v, want taak, productaanvraag and bericht", objecttypen["count"])
+		}
 		before, err := zgw.Outbox(ctx, e.App.DB, 0, 10000)
 		if err != nil {
 			t.Fatal(err)

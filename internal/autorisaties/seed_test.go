@@ -72,7 +72,7 @@ func TestSeedFile(t *testing.T) {
 			apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 				ctx := context.Background()
 				path := writeSeed(t, f.name, f.content)
-				if err := e.App.Auth.SeedFile(ctx, path, e.App.Secrets); err != nil {
+				if _, err := e.App.Auth.SeedFile(ctx, path, e.App.Secrets); err != nil {
 					t.Fatal(err)
 				}
 				a := seededApplicatie(t, e, "seed-zaken", "seed-zaken-secret")
@@ -90,7 +90,7 @@ func TestSeedFile(t *testing.T) {
 				}
 
 				// Seeding again changes nothing.
-				if err := e.App.Auth.SeedFile(ctx, path, e.App.Secrets); err != nil {
+				if _, err := e.App.Auth.SeedFile(ctx, path, e.App.Secrets); err != nil {
 					t.Fatal(err)
 				}
 				if again := seededApplicatie(t, e, "seed-zaken", "seed-zaken-secret"); again["url"] != u {
@@ -103,7 +103,7 @@ func TestSeedFile(t *testing.T) {
 				// A changed seed updates the applicatie in place.
 				changed := strings.Replace(f.content, "Zaaksysteem", "Zaaksysteem Noord", 1)
 				changed = strings.Replace(changed, "vertrouwelijk", "geheim", 1)
-				if err := e.App.Auth.SeedFile(ctx, writeSeed(t, f.name, changed), e.App.Secrets); err != nil {
+				if _, err := e.App.Auth.SeedFile(ctx, writeSeed(t, f.name, changed), e.App.Secrets); err != nil {
 					t.Fatal(err)
 				}
 				upd := seededApplicatie(t, e, "seed-zaken", "seed-zaken-secret")
@@ -133,7 +133,7 @@ func TestAc002_SeedFileRejected(t *testing.T) {
 	}
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		for _, c := range cases {
-			err := e.App.Auth.SeedFile(context.Background(), writeSeed(t, "seed.yaml", c.content), e.App.Secrets)
+			_, err := e.App.Auth.SeedFile(context.Background(), writeSeed(t, "seed.yaml", c.content), e.App.Secrets)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("%s: error %v, want one about %s", c.name, err, c.want)
 			}

@@ -266,33 +266,53 @@ type Seed struct {
 	ClientIDs             []string      `json:"clientIds"`
 	Secret                string        `json:"secret"`
 	Tokens                []string      `json:"tokens"`
+	// Objecten are the applicatie's permissions in the Objecten API (docs/objecten.md); the
+	// app hands them to that register.
+	Objecten []ObjectenPermissie `json:"objecten"`
 	Label                 string        `json:"label"`
 	HeeftAlleAutorisaties bool          `json:"heeftAlleAutorisaties"`
 	Autorisaties          []Autorisatie `json:"autorisaties"`
 }
 
-// SeedFile applies the applicaties of a JSON or YAML file (a list, or {"applicaties": [...]}).
-func (r *Register) SeedFile(ctx context.Context, path string, secrets *zgw.SecretStore) error {
+// ObjectenPermissie is what a client may do with the objects of one objecttype.
+type ObjectenPermissie struct {
+	Objecttype string   `json:"objecttype"`
+	Mode       string   `json:"mode"`   // read_only (or read) or read_and_write
+	Velden     []string `json:"velden"` // when present, only these keys of record.data are shown
+}
+
+// SeedFile applies the applicaties of a JSON or YAML file (a list, or {"applicaties": [...]})
+// and returns them.
+func (r *Register) SeedFile(ctx context.Context, path string, secrets *zgw.SecretStore) ([]Seed, error) {
+	seeds, err := ReadSeedFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return seeds, r.Seed(ctx, seeds, secrets)
+}
+
+// ReadSeedFile reads the applicaties of a JSON or YAML file (a list, or {"applicaties": [...]}).
+func ReadSeedFile(path string) ([]Seed, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var doc any
 	if err := yaml.Unmarshal(raw, &doc); err != nil { // YAML is a superset of JSON
-		return fmt.Errorf("parse: %w", err)
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	if m, ok := doc.(map[string]any); ok {
 		doc = m["applicaties"]
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
-		return fmt.Errorf("parse: %w", err)
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	var seeds []Seed
 	if err := json.Unmarshal(b, &seeds); err != nil {
-		return fmt.Errorf("parse: want a list of applicaties: %w", err)
+		return nil, fmt.Errorf("parse: want a list of applicaties: %w", err)
 	}
-	return r.Seed(ctx, seeds, secrets)
+	return seeds, nil
 }
 
 // Seed creates or updates applicaties so that they are exactly as given, matched by client

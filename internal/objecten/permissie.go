@@ -32,8 +32,18 @@ type Permissie struct {
 // SeedPermissies replaces all object permissions of the client ids in ps with ps, in one
 // transaction (the applicaties configuration file is the source of truth).
 func SeedPermissies(ctx context.Context, d *db.DB, ps []Permissie) error {
+	return ReplacePermissies(ctx, d, nil, ps)
+}
+
+// ReplacePermissies is SeedPermissies that also clears the permissions of clientIDs that ps
+// does not mention: a client whose permissions were removed from the applicaties file loses
+// them.
+func ReplacePermissies(ctx context.Context, d *db.DB, clientIDs []string, ps []Permissie) error {
 	ps = slices.Clone(ps) // modes are normalised below; the caller's slice stays as it was
 	clients := map[string]bool{}
+	for _, id := range clientIDs {
+		clients[id] = true
+	}
 	for i, p := range ps {
 		if p.ClientID == "" {
 			return fmt.Errorf("objecten permissie %d: client id ontbreekt", i)
