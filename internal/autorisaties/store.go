@@ -263,15 +263,15 @@ func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
 // secret of its client ids and its API tokens (for the APIs that authenticate with
 // "Authorization: Token", as Open Klant and Open Object do).
 type Seed struct {
-	ClientIDs             []string      `json:"clientIds"`
-	Secret                string        `json:"secret"`
-	Tokens                []string      `json:"tokens"`
+	ClientIDs []string `json:"clientIds"`
+	Secret    string   `json:"secret"`
+	Tokens    []string `json:"tokens"`
 	// Objecten are the applicatie's permissions in the Objecten API (docs/objecten.md); the
 	// app hands them to that register.
-	Objecten []ObjectenPermissie `json:"objecten"`
-	Label                 string        `json:"label"`
-	HeeftAlleAutorisaties bool          `json:"heeftAlleAutorisaties"`
-	Autorisaties          []Autorisatie `json:"autorisaties"`
+	Objecten              []ObjectenPermissie `json:"objecten"`
+	Label                 string              `json:"label"`
+	HeeftAlleAutorisaties bool                `json:"heeftAlleAutorisaties"`
+	Autorisaties          []Autorisatie       `json:"autorisaties"`
 }
 
 // ObjectenPermissie is what a client may do with the objects of one objecttype.
