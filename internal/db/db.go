@@ -216,6 +216,19 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
+// Lock serialises the transactions that take the same named lock until they end, for work
+// that reads before it writes (the next free number of a table). SQLite has one writer, so
+// its transactions are serial already; PostgreSQL takes a transaction-level advisory lock.
+func (t *Tx) Lock(ctx context.Context, name string) error {
+	if t.Dialect != Postgres {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, name); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	return nil
+}
+
 // Affected returns the rows a statement changed, wrapping both errors.
 func Affected(res sql.Result, err error) (int64, error) {
 	if err != nil {

@@ -2,6 +2,7 @@ package klantinteracties_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -119,6 +120,36 @@ func TestPartijPatch(t *testing.T) {
 
 // TestNummer: a partij, klantcontact or interne taak without nummer gets the next one (10
 // digits); a sent nummer is kept, an update keeps it.
+// TestNummerGelijktijdig: creates at the same moment get different generated nummers.
+func TestNummerGelijktijdig(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		const n = 8
+		results := make(chan *apptest.Resp, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results <- e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/partijen", Body: persoon(""), Token: e.Admin})
+			}()
+		}
+		wg.Wait()
+		close(results)
+		seen := map[any]bool{}
+		for r := range results {
+			if r.Status != http.StatusCreated {
+				t.Fatalf("create: %d %s", r.Status, r.Body)
+			}
+			nummer := r.JSON(t)["nummer"]
+			if seen[nummer] {
+				t.Fatalf("nummer %v handed out twice", nummer)
+			}
+			seen[nummer] = true
+		}
+	})
+}
+
 func TestNummer(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {

@@ -498,6 +498,10 @@ func (r *register) assignNummer(ctx context.Context, tx *db.Tx, s *resource, w *
 			return nil
 		}
 	}
+	// Two creates at once must not both take MAX+1.
+	if err := tx.Lock(ctx, s.table+".nummer"); err != nil {
+		return err
+	}
 	var last string
 	err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(nummer), '') FROM "+s.table+" WHERE nummer >= '0000000000' AND nummer <= '9999999999' AND length(nummer) = 10").Scan(&last)
 	if err != nil {
