@@ -158,7 +158,7 @@ func TestZrc005_MirrorDocumenten(t *testing.T) {
 			t.Errorf("calls: %s", got)
 		}
 		docs.fail = true
-		if w := do(http.MethodPost, api.Root+"/zaakinformatieobjecten", map[string]any{"zaak": zaak, "informatieobject": "https://drc.example/2"}); w.Code < 500 {
+		if w := do(http.MethodPost, api.Root+"/zaakinformatieobjecten", map[string]any{"zaak": zaak, "informatieobject": "https://drc.example/2"}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "pending-relations") {
 			t.Errorf("create with a failing mirror: %d %s", w.Code, w.Body)
 		}
 		var n int

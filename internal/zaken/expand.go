@@ -17,7 +17,12 @@ var (
 	zaakExpandLevel1 = []string{"zaaktype", "hoofdzaak", "deelzaken", "relevanteAndereZaken", "eigenschappen", "rollen",
 		"status", "zaakinformatieobjecten", "zaakobjecten", "resultaat"}
 	zaakExpandSub = []string{"rollen.roltype", "rollen.statussen", "rollen.statussen.statustype", "rollen.statussen.gezetdoor",
-		"status.statustype", "status.gezetdoor", "status.gezetdoor.roltype", "resultaat.resultaattype"}
+		"status.statustype", "status.gezetdoor", "status.gezetdoor.roltype", "resultaat.resultaattype",
+		// Below the relations, as far as they stay inside the Zaken API and the Catalogi
+		// (zrc-025: no informatieobject or object).
+		"zaakobjecten.zaakobjecttype", "status.zaakinformatieobjecten", "status.zaakinformatieobjecten.status",
+		"rollen.statussen.zaakinformatieobjecten", "zaakinformatieobjecten.status", "zaakinformatieobjecten.status.statustype",
+		"zaakinformatieobjecten.status.gezetdoor", "zaakinformatieobjecten.status.zaakinformatieobjecten"}
 	zaakToZaak = []string{"hoofdzaak", "deelzaken", "relevanteAndereZaken"}
 )
 
@@ -185,7 +190,7 @@ func (r *register) expandZakenWith(c *zgw.Call, t *types, zaken []*zaakOut, exp 
 				z.Expand[key] = list
 			}
 		case "eigenschappen", "zaakobjecten", "zaakinformatieobjecten":
-			byURL, err := r.expandRelatie(c, zaken, key)
+			byURL, err := r.expandRelatie(c, t, zaken, key, sub)
 			if err != nil {
 				return err
 			}
@@ -217,7 +222,7 @@ func relatieURLs(z *zaakOut, key string) []string {
 // expandRelatie loads the zaakeigenschappen, zaakobjecten or zaakinformatieobjecten (key) of
 // all zaken at once, rendered as their own detail endpoints render them, by URL. The zaken
 // are those the client may read, so their relations are too.
-func (r *register) expandRelatie(c *zgw.Call, zaken []*zaakOut, key string) (map[string]any, error) {
+func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key string, sub zgw.Expand) (map[string]any, error) {
 	out := map[string]any{}
 	uuids := make([]string, 0, len(zaken))
 	for _, z := range zaken {
@@ -246,10 +251,21 @@ func (r *register) expandRelatie(c *zgw.Call, zaken []*zaakOut, key string) (map
 		}
 		for _, x := range xs {
 			out[x.URL] = x
+			// An unset zaakobjecttype is left out: the schema has no empty ZaakObjectType.
+			if _, ok := sub["zaakobjecttype"]; ok && x.Zaakobjecttype != "" {
+				var m json.RawMessage
+				if err := t.get(ctx, "expand", x.Zaakobjecttype, &m); err != nil {
+					return nil, err
+				}
+				x.Expand = map[string]any{"zaakobjecttype": m}
+			}
 		}
 	default:
 		xs, err := r.zioLoad(ctx, r.db, where, jsonIDs(uuids))
 		if err != nil {
+			return nil, err
+		}
+		if err := r.expandZIOs(c, t, xs, sub); err != nil {
 			return nil, err
 		}
 		for _, x := range xs {
@@ -257,6 +273,31 @@ func (r *register) expandRelatie(c *zgw.Call, zaken []*zaakOut, key string) (map
 		}
 	}
 	return out, nil
+}
+
+// expandZIOs expands the status of zaakinformatieobjecten as sub asks; an unset status is
+// left out (ZaakInformatieObjectEmbedded has no empty status).
+func (r *register) expandZIOs(c *zgw.Call, t *types, xs []*zioOut, sub zgw.Expand) error {
+	s, ok := sub["status"]
+	if !ok {
+		return nil
+	}
+	var uuids []string
+	for _, x := range xs {
+		if x.Status != nil {
+			uuids = append(uuids, lastSegment(*x.Status))
+		}
+	}
+	byURL, err := r.expandStatussen(c, t, uuids, s)
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		if x.Status != nil && byURL[*x.Status] != nil {
+			x.Expand = map[string]any{"status": byURL[*x.Status]}
+		}
+	}
+	return nil
 }
 
 // expandZakenByUUID loads the zaken the client may read among uuids, expanded as sub.
@@ -311,6 +352,28 @@ func (r *register) expandStatussen(c *zgw.Call, t *types, uuids []string, sub zg
 			return nil, err
 		}
 	}
+	// Status.zaakinformatieobjecten: the relations whose status this is, in one query.
+	zios := map[string]*zioOut{}
+	if zs, ok := sub["zaakinformatieobjecten"]; ok {
+		var ids []string
+		for _, s := range sts {
+			for _, u := range s.Zaakinformatieobjecten {
+				ids = append(ids, lastSegment(u))
+			}
+		}
+		if len(ids) > 0 {
+			xs, err := r.zioLoad(ctx, r.db, "s.uuid IN ("+r.uuidIn("$1")+")", jsonIDs(ids))
+			if err != nil {
+				return nil, err
+			}
+			if err := r.expandZIOs(c, t, xs, zs); err != nil {
+				return nil, err
+			}
+			for _, x := range xs {
+				zios[x.URL] = x
+			}
+		}
+	}
 	for _, s := range sts {
 		if len(sub) == 0 {
 			continue
@@ -328,6 +391,15 @@ func (r *register) expandStatussen(c *zgw.Call, t *types, uuids []string, sub zg
 			if x := gezet[s.Gezetdoor]; x != nil {
 				s.Expand["gezetdoor"] = x
 			}
+		}
+		if _, ok := sub["zaakinformatieobjecten"]; ok {
+			list := []any{}
+			for _, u := range s.Zaakinformatieobjecten {
+				if x := zios[u]; x != nil {
+					list = append(list, x)
+				}
+			}
+			s.Expand["zaakinformatieobjecten"] = list
 		}
 	}
 	return out, nil

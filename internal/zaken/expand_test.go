@@ -98,6 +98,32 @@ func TestZaakExpand_Relaties(t *testing.T) {
 		if !reflect.DeepEqual(got["zaakinformatieobjecten"], wantZIO) {
 			t.Errorf("expanded status %v", got)
 		}
+		// Below the relations: the status of a zaakinformatieobject (with its statustype), and
+		// the zaakinformatieobjecten of the status (with their status again).
+		deep := z.must(t, http.MethodGet, aURL+"?expand=zaakinformatieobjecten.status.statustype,status.zaakinformatieobjecten.status", nil, http.StatusOK)["_expand"].(map[string]any)
+		var withStatus int
+		for _, x := range deep["zaakinformatieobjecten"].([]any) {
+			zio := x.(map[string]any)
+			e, ok := zio["_expand"].(map[string]any)
+			if zio["status"] == nil {
+				if ok {
+					t.Errorf("zaakinformatieobject without status expanded: %v", e)
+				}
+				continue
+			}
+			withStatus++
+			es := e["status"].(map[string]any)
+			if es["url"] != st || es["_expand"].(map[string]any)["statustype"].(map[string]any)["url"] != ty.statustype[0] {
+				t.Errorf("zaakinformatieobjecten.status.statustype: %v", es)
+			}
+		}
+		if withStatus != 1 {
+			t.Errorf("%d zaakinformatieobjecten with an expanded status, want 1", withStatus)
+		}
+		sz := deep["status"].(map[string]any)["_expand"].(map[string]any)["zaakinformatieobjecten"].([]any)
+		if len(sz) != 1 || sz[0].(map[string]any)["url"] != zioA2 || sz[0].(map[string]any)["_expand"].(map[string]any)["status"].(map[string]any)["url"] != st {
+			t.Errorf("status.zaakinformatieobjecten.status: %v", sz)
+		}
 		// A status without zaakinformatieobjecten lists none.
 		stB := z.status(t, bURL, ty.statustype[0], "2024-03-02T10:00:00Z")
 		if got := stB["zaakinformatieobjecten"].([]any); len(got) != 0 {

@@ -78,6 +78,8 @@ type remote struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
 	docs map[string]map[string]any
+	oios map[string]map[string]string // objectinformatieobjecten by url
+	nOIO int
 }
 
 func newRemote(t *testing.T) *remote {
@@ -90,6 +92,8 @@ func newRemote(t *testing.T) *remote {
 		case ok:
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(doc)
+		case strings.HasPrefix(r.URL.Path, "/documenten/api/v1/objectinformatieobjecten"):
+			rm.oio(w, r)
 		case strings.HasPrefix(r.URL.Path, "/objecten/"):
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"url": "` + rm.srv.URL + r.URL.Path + `", "type": "x", "record": {}}`))
@@ -99,6 +103,45 @@ func newRemote(t *testing.T) *remote {
 	}))
 	t.Cleanup(rm.srv.Close)
 	return rm
+}
+
+// oio is the objectinformatieobjecten collection of the fake Documenten API, where the
+// Zaken register mirrors its zaakinformatieobjecten (zrc-005).
+func (rm *remote) oio(w http.ResponseWriter, r *http.Request) {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if rm.oios == nil {
+		rm.oios = map[string]map[string]string{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	switch r.Method {
+	case http.MethodPost:
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		rm.nOIO++
+		body["url"] = fmt.Sprintf("%s/documenten/api/v1/objectinformatieobjecten/00000000-0000-4000-9000-%012d", rm.srv.URL, rm.nOIO)
+		rm.oios[body["url"]] = body
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(body)
+	case http.MethodGet:
+		out := []map[string]string{}
+		for _, o := range rm.oios {
+			if o["object"] == r.URL.Query().Get("object") && o["informatieobject"] == r.URL.Query().Get("informatieobject") {
+				out = append(out, o)
+			}
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	case http.MethodDelete:
+		delete(rm.oios, rm.srv.URL+r.URL.Path)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// mirrors counts the objectinformatieobjecten of the fake Documenten API.
+func (rm *remote) mirrors() int {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return len(rm.oios)
 }
 
 // allow is the apptest option that lets the server fetch from the fake.

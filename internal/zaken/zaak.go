@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/zgw"
@@ -99,33 +97,21 @@ type zaakOut struct {
 	Archiefstatus                string  `json:"archiefstatus"`
 	Archiefactiedatum            *string `json:"archiefactiedatum"`
 	Hoofdzaak                    *string `json:"hoofdzaak"`
-	// The relations are written by MarshalJSON, always as lists (or null for status and
-	// resultaat).
-	Deelzaken              []string `json:"-"`
-	Eigenschappen          []string `json:"-"`
-	Rollen                 []string `json:"-"`
-	Status                 *string  `json:"-"`
-	Zaakinformatieobjecten []string `json:"-"`
-	Zaakobjecten           []string `json:"-"`
-	Resultaat              *string  `json:"-"`
+	// The relation lists are always present (zaakRender makes them non-nil); status and
+	// resultaat are null when unset.
+	Deelzaken              []string `json:"deelzaken"`
+	Eigenschappen          []string `json:"eigenschappen"`
+	Rollen                 []string `json:"rollen"`
+	Status                 *string  `json:"status"`
+	Zaakinformatieobjecten []string `json:"zaakinformatieobjecten"`
+	Zaakobjecten           []string `json:"zaakobjecten"`
+	Resultaat              *string  `json:"resultaat"`
 	zaakData
 	Expand map[string]any `json:"_expand,omitempty"`
 }
 
-// MarshalJSON keeps the relation lists lower-case and always present.
-func (z zaakOut) MarshalJSON() ([]byte, error) {
-	type plain zaakOut
-	return json.Marshal(struct {
-		plain
-		Deelzaken              []string `json:"deelzaken"`
-		Eigenschappen          []string `json:"eigenschappen"`
-		Rollen                 []string `json:"rollen"`
-		Status                 *string  `json:"status"`
-		Zaakinformatieobjecten []string `json:"zaakinformatieobjecten"`
-		Zaakobjecten           []string `json:"zaakobjecten"`
-		Resultaat              *string  `json:"resultaat"`
-	}{plain(z), nonNil(z.Deelzaken), nonNil(z.Eigenschappen), nonNil(z.Rollen), z.Status, nonNil(z.Zaakinformatieobjecten), nonNil(z.Zaakobjecten), z.Resultaat})
-}
+// No MarshalJSON on zaakOut: encoding/json re-validates and compacts what a marshaler
+// returns, which cost a third of the CPU of a page of zaken.
 
 var betalingsindicatieWeergave = map[string]string{
 	"nvt":          "Er is geen sprake van te betalen, met de zaak gemoeide, kosten.",
@@ -212,134 +198,6 @@ func (r *register) in(x *zaakRow) (*zaakIn, error) {
 	return in, nil
 }
 
-// Kinds of the relations zaakRender loads for a page.
-const (
-	relDeelzaak = iota
-	relRol
-	relStatus
-	relResultaat
-	relZaakobject
-	relEigenschap
-	relZIO
-)
-
-// zaakRender renders zaken; everything they refer to comes from one query for the page.
-func (r *register) zaakRender(ctx context.Context, q db.Querier, rows []*zaakRow) ([]*zaakOut, error) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(rows))
-	for i, x := range rows {
-		ids[i] = x.id
-	}
-	in := r.idsIn("$1")
-	rel, err := q.Query(ctx, fmt.Sprintf(`
-		SELECT %[2]d, hoofdzaak_id, id, CAST(uuid AS TEXT) FROM zaak WHERE hoofdzaak_id IN (%[1]s)
-		UNION ALL SELECT %[3]d, zaak_id, id, CAST(uuid AS TEXT) FROM rol WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[4]d, s.zaak_id, s.id, CAST(s.uuid AS TEXT) FROM status s WHERE s.zaak_id IN (%[1]s) AND NOT EXISTS (
-			SELECT 1 FROM status n WHERE n.zaak_id = s.zaak_id AND (n.datum_status_gezet > s.datum_status_gezet
-			OR (n.datum_status_gezet = s.datum_status_gezet AND n.id > s.id)))
-		UNION ALL SELECT %[5]d, zaak_id, id, CAST(uuid AS TEXT) FROM resultaat WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[6]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakobject WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[7]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakeigenschap WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[8]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakinformatieobject WHERE zaak_id IN (%[1]s)
-		ORDER BY 1, 2, 3`, in, relDeelzaak, relRol, relStatus, relResultaat, relZaakobject, relEigenschap, relZIO), jsonIDs(ids))
-	if err != nil {
-		return nil, fmt.Errorf("zaak relations: %w", err)
-	}
-	defer rel.Close()
-	type key struct {
-		kind  int
-		owner int64
-	}
-	found := map[key][]string{}
-	for rel.Next() {
-		var k key
-		var id int64
-		var u string
-		if err := rel.Scan(&k.kind, &k.owner, &id, &u); err != nil {
-			return nil, err
-		}
-		found[k] = append(found[k], strings.ToLower(u))
-	}
-	if err := rel.Err(); err != nil {
-		return nil, err
-	}
-	urls := func(collection string, uuids []string) []string {
-		out := make([]string, len(uuids))
-		for i, u := range uuids {
-			out[i] = r.api.URL(collection, u)
-		}
-		return out
-	}
-	one := func(collection string, uuids []string) *string {
-		if len(uuids) == 0 {
-			return nil
-		}
-		u := r.api.URL(collection, uuids[0])
-		return &u
-	}
-	out := make([]*zaakOut, len(rows))
-	for i, x := range rows {
-		o := &zaakOut{
-			URL: r.api.URL("zaken", x.uuid), UUID: x.uuid, Identificatie: x.identificatie, Bronorganisatie: x.bron,
-			Zaaktype: x.ztype, Registratiedatum: string(x.registratie), Startdatum: string(x.start), Einddatum: x.eind.Ptr(),
-			EinddatumGepland: x.eindGepland.Ptr(), UiterlijkeEinddatumAfdoening: x.uiterlijk.Ptr(), Publicatiedatum: x.pub.Ptr(),
-			Vertrouwelijkheidaanduiding: zgw.Vertrouwelijkheden()[x.vertrouwelijkheid], Archiefstatus: x.archiefst,
-			Archiefactiedatum:      x.archiefactiedatum.Ptr(),
-			Deelzaken:              urls("zaken", found[key{relDeelzaak, x.id}]),
-			Rollen:                 urls("rollen", found[key{relRol, x.id}]),
-			Status:                 one("statussen", found[key{relStatus, x.id}]),
-			Resultaat:              one("resultaten", found[key{relResultaat, x.id}]),
-			Zaakobjecten:           urls("zaakobjecten", found[key{relZaakobject, x.id}]),
-			Zaakinformatieobjecten: urls("zaakinformatieobjecten", found[key{relZIO, x.id}]),
-		}
-		for _, u := range found[key{relEigenschap, x.id}] {
-			o.Eigenschappen = append(o.Eigenschappen, r.api.URL("zaken", x.uuid)+"/zaakeigenschappen/"+u)
-		}
-		if x.archiefnominatie != "" {
-			s := x.archiefnominatie
-			o.Archiefnominatie = &s
-		}
-		if x.hoofdzaak.Valid {
-			u := r.api.URL("zaken", strings.ToLower(x.hoofdzaak.String))
-			o.Hoofdzaak = &u
-		}
-		if err := json.Unmarshal(x.data, &o.zaakData); err != nil {
-			return nil, fmt.Errorf("zaak %s data: %w", x.uuid, err)
-		}
-		// zrc-012: the gegevensgroepen are always rendered; opschorting as an empty group.
-		if o.Opschorting == nil {
-			o.Opschorting = &opschorting{}
-		}
-		if len(o.Zaakgeometrie) == 0 {
-			o.Zaakgeometrie = json.RawMessage("null")
-		}
-		o.ProductenOfDiensten = nonNil(o.ProductenOfDiensten)
-		o.RelevanteAndereZaken = nonNil(o.RelevanteAndereZaken)
-		o.Kenmerken = nonNil(o.Kenmerken)
-		o.BetalingsindicatieWeergave = betalingsindicatieWeergave[o.Betalingsindicatie]
-		out[i] = o
-	}
-	return out, nil
-}
-
-// zaakOne renders the zaak with uuid id (nil when there is none).
-func (r *register) zaakOne(ctx context.Context, q db.Querier, id string) (*zaakOut, *zaakRow, error) {
-	if id == "" {
-		return nil, nil, nil
-	}
-	rows, err := zaakLoad(ctx, q, "z.uuid = $1", id)
-	if err != nil || len(rows) == 0 {
-		return nil, nil, err
-	}
-	out, err := r.zaakRender(ctx, q, rows)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out[0], rows[0], nil
-}
-
 func (r *register) zaakRetrieve(c *zgw.Call) error {
 	if err := crs(c, false); err != nil {
 		return err
@@ -396,18 +254,21 @@ func (r *register) zaakCreate(c *zgw.Call) error {
 		if in.Registratiedatum == "" {
 			in.Registratiedatum = r.today(tx.Now)
 		}
-		if in.Identificatie == "" {
-			id, err := r.zrc002Genereer(ctx, tx, in.Bronorganisatie, tx.Now.In(r.loc).Year())
-			if err != nil {
-				return err
-			}
-			in.Identificatie = id
-		} else if err := zrc002Uniek(ctx, tx, in.Bronorganisatie, in.Identificatie, 0); err != nil {
-			return err
-		}
 		id := zgw.NewUUID()
 		vals, err := r.zaakValues(ctx, tx, in)
 		if err != nil {
+			return err
+		}
+		// zrc-002 last before the INSERT: a generated number locks the counter row of the
+		// bronorganisatie until the commit, so the transaction does as little as it can
+		// after it (the new zaak is rendered without looking for relations it cannot have).
+		if in.Identificatie == "" {
+			nr, err := r.zrc002Genereer(ctx, tx, in.Bronorganisatie, tx.Now.In(r.loc).Year())
+			if err != nil {
+				return err
+			}
+			in.Identificatie, vals[0] = nr, nr
+		} else if err := zrc002Uniek(ctx, tx, in.Bronorganisatie, in.Identificatie, 0); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO zaak (identificatie, bronorganisatie, zaaktype, vertrouwelijkheid, archiefnominatie,
@@ -416,10 +277,15 @@ func (r *register) zaakCreate(c *zgw.Call) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`, append(vals, id)...); err != nil {
 			return fmt.Errorf("insert zaak: %w", err)
 		}
-		out, _, err = r.zaakOne(ctx, tx, id)
+		rows, err := zaakLoad(ctx, tx, "z.uuid = $1", id)
 		if err != nil {
 			return err
 		}
+		outs, err := r.zaakRenderRows(ctx, tx, rows, false)
+		if err != nil {
+			return err
+		}
+		out = outs[0]
 		ref := &zaakRef{uuid: id, zaaktype: in.Zaaktype, vertrouwelijkheid: zgw.VertrouwelijkheidLevel(in.Vertrouwelijkheidaanduiding), bronorganisatie: in.Bronorganisatie}
 		return r.notify(c, tx, ref, "zaak", out.URL, "create", out.Identificatie, http.StatusCreated, nil, out)
 	})
@@ -555,186 +421,6 @@ func (r *register) zaakUpdate(c *zgw.Call) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// zaakCheck runs the rules the schema cannot express on the fields sent. cur is the stored
-// zaak on update (nil on create).
-func (r *register) zaakCheck(ctx context.Context, c *zgw.Call, t *types, in *zaakIn, sent func(string) bool, cur *zaakRow) error {
-	var errs zgw.Errs
-	var zt *zaaktype
-	if sent("zaaktype") || (sent("productenOfDiensten") && len(in.ProductenOfDiensten) > 0) || in.Vertrouwelijkheidaanduiding == "" {
-		var err error
-		zt, err = r.zrc001Zaaktype(ctx, t, in.Zaaktype)
-		if err := mergeInvalid(&errs, err); err != nil {
-			return err
-		}
-	}
-	// zrc-009: the vertrouwelijkheidaanduiding defaults to the zaaktype's.
-	if in.Vertrouwelijkheidaanduiding == "" && zt != nil {
-		in.Vertrouwelijkheidaanduiding = zt.Vertrouwelijkheidaanduiding
-	}
-	if in.Archiefstatus == "" {
-		in.Archiefstatus = "nog_te_archiveren"
-	}
-	if sent("communicatiekanaal") && in.Communicatiekanaal != "" {
-		if err := mergeInvalid(&errs, zrc010Communicatiekanaal(ctx, t, in.Communicatiekanaal)); err != nil {
-			return err
-		}
-	}
-	if sent("selectielijstklasse") && in.Selectielijstklasse != "" {
-		if err := mergeInvalid(&errs, t.get(ctx, "selectielijstklasse", in.Selectielijstklasse, nil, "procesType", "volledigNummer")); err != nil {
-			return err
-		}
-	}
-	if sent("relevanteAndereZaken") {
-		if err := r.zrc011RelevanteAndereZaken(ctx, t, in.RelevanteAndereZaken, &errs); err != nil {
-			return err
-		}
-	}
-	if sent("hoofdzaak") {
-		var self int64
-		if cur != nil {
-			self = cur.id
-		}
-		if err := r.zrc013Hoofdzaak(ctx, in.Hoofdzaak, self, &errs); err != nil {
-			return err
-		}
-	}
-	zrc014Betaling(in, sent, &errs)
-	if zt != nil && sent("productenOfDiensten") {
-		zrc015ProductenOfDiensten(in.ProductenOfDiensten, zt.ProductenOfDiensten, &errs)
-	}
-	if sent("zaakgeometrie") && len(in.Zaakgeometrie) > 0 && string(in.Zaakgeometrie) != "null" {
-		if _, ok := geoBBox(in.Zaakgeometrie); !ok {
-			errs.Add("zaakgeometrie", "invalid", "Ongeldige GeoJSON-geometrie.")
-		}
-	}
-	zrc022Archiefstatus(in, &errs)
-	if cur != nil && in.Archiefstatus != "nog_te_archiveren" {
-		if err := r.zrc022Documenten(ctx, cur.id, &errs); err != nil {
-			return err
-		}
-	}
-	if in.LaatsteBetaaldatum != nil {
-		if ts, err := time.Parse(time.RFC3339, *in.LaatsteBetaaldatum); err == nil && ts.After(time.Now().Add(time.Minute)) && sent("laatsteBetaaldatum") {
-			errs.Add("laatsteBetaaldatum", "date-in-future", "De laatste betaaldatum mag niet in de toekomst liggen.")
-		}
-	}
-	return errs.Err()
-}
-
-// zrc-001: the zaaktype must be a published zaaktype of a Catalogi API.
-func (r *register) zrc001Zaaktype(ctx context.Context, t *types, u string) (*zaaktype, error) {
-	zt, err := t.zaaktype(ctx, "zaaktype", u)
-	if err != nil {
-		return nil, err
-	}
-	if zt.Concept {
-		return nil, zgw.FieldError("zaaktype", "not-published", "Het zaaktype is nog niet gepubliceerd.")
-	}
-	return zt, nil
-}
-
-// zrc-010: communicatiekanaal must be a communicatiekanaal of the Referentielijsten API.
-func zrc010Communicatiekanaal(ctx context.Context, t *types, u string) error {
-	return t.get(ctx, "communicatiekanaal", u, nil, "url", "naam", "omschrijving")
-}
-
-// zrc-011: every relevanteAndereZaken url leads to a zaak.
-func (r *register) zrc011RelevanteAndereZaken(ctx context.Context, t *types, rel []relevanteZaak, errs *zgw.Errs) error {
-	for i, z := range rel {
-		name := fmt.Sprintf("relevanteAndereZaken.%d", i)
-		if id, ok := r.api.ParseURL(z.URL, "zaken"); ok {
-			ref, err := zaakRefBy(ctx, r.db, "uuid = $1", id)
-			if err != nil {
-				return err
-			}
-			if ref == nil {
-				errs.Add(name, "bad-url", "De URL "+z.URL+" resulteert niet in een 200-antwoord.")
-			}
-			continue
-		}
-		err := t.get(ctx, name, z.URL, nil, "bronorganisatie", "zaaktype", "startdatum")
-		if err := mergeInvalid(errs, err); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// zrc-013: the hoofdzaak is a zaak of this API, not the zaak itself and not a deelzaak.
-func (r *register) zrc013Hoofdzaak(ctx context.Context, u *string, self int64, errs *zgw.Errs) error {
-	if u == nil || *u == "" {
-		return nil
-	}
-	id, ok := r.api.ParseURL(*u, "zaken")
-	if !ok {
-		errs.Add("hoofdzaak", "no_match", "De URL "+*u+" is geen zaak van deze Zaken API.")
-		return nil
-	}
-	var hid int64
-	var hoofd sql.NullInt64
-	err := r.db.QueryRow(ctx, `SELECT id, hoofdzaak_id FROM zaak WHERE uuid = $1`, id).Scan(&hid, &hoofd)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		errs.Add("hoofdzaak", "no_match", "Er is geen zaak "+*u+".")
-	case err != nil:
-		return fmt.Errorf("hoofdzaak: %w", err)
-	case hid == self:
-		errs.Add("hoofdzaak", "self-forbidden", "Een zaak kan niet haar eigen hoofdzaak zijn.")
-	case hoofd.Valid:
-		errs.Add("hoofdzaak", "deelzaak-als-hoofdzaak", "Een deelzaak kan niet de hoofdzaak van een andere zaak zijn.")
-	}
-	if self != 0 && hid != self {
-		var n int
-		if err := r.db.QueryRow(ctx, `SELECT count(*) FROM zaak WHERE hoofdzaak_id = $1`, self).Scan(&n); err != nil {
-			return fmt.Errorf("deelzaken: %w", err)
-		}
-		if n > 0 {
-			errs.Add("hoofdzaak", "deelzaak-als-hoofdzaak", "Een hoofdzaak kan niet zelf een deelzaak worden.")
-		}
-	}
-	return nil
-}
-
-// zrc-014: laatsteBetaaldatum does not go with betalingsindicatie nvt; setting nvt clears it.
-func zrc014Betaling(in *zaakIn, sent func(string) bool, errs *zgw.Errs) {
-	if in.Betalingsindicatie != "nvt" {
-		return
-	}
-	if in.LaatsteBetaaldatum != nil && sent("laatsteBetaaldatum") {
-		errs.Add("laatsteBetaaldatum", "betaling-nvt", "Een laatste betaaldatum kan niet bij betalingsindicatie nvt.")
-		return
-	}
-	in.LaatsteBetaaldatum = nil
-}
-
-// zrc-015: the producten of diensten are among the zaaktype's.
-func zrc015ProductenOfDiensten(got, allowed []string, errs *zgw.Errs) {
-	ok := map[string]bool{}
-	for _, p := range allowed {
-		ok[p] = true
-	}
-	for _, p := range got {
-		if !ok[p] {
-			errs.Add("productenOfDiensten", "invalid-products-services", "Niet alle producten/diensten horen bij het zaaktype.")
-			return
-		}
-	}
-}
-
-// zrc-022: an archiefstatus other than nog_te_archiveren needs archiefnominatie and
-// archiefactiedatum; the linked documents are checked by zrc022Documenten.
-func zrc022Archiefstatus(in *zaakIn, errs *zgw.Errs) {
-	if in.Archiefstatus == "nog_te_archiveren" {
-		return
-	}
-	if in.Archiefnominatie == nil || *in.Archiefnominatie == "" {
-		errs.Add("archiefnominatie", "archiefnominatie-not-set", "Moet van een waarde voorzien zijn als de archiefstatus een waarde heeft anders dan nog_te_archiveren.")
-	}
-	if in.Archiefactiedatum == nil || *in.Archiefactiedatum == "" {
-		errs.Add("archiefactiedatum", "archiefactiedatum-not-set", "Moet van een waarde voorzien zijn als de archiefstatus een waarde heeft anders dan nog_te_archiveren.")
-	}
 }
 
 // zaakDestroy deletes a zaak with everything that belongs to it (zrc-023): its deelzaken,

@@ -141,7 +141,6 @@ func (r *register) zaakbesluitCreate(c *zgw.Call) error {
 }
 
 func (r *register) zaakbesluitDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -149,14 +148,17 @@ func (r *register) zaakbesluitDestroy(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM zaakbesluit WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete zaakbesluit: %w", err)
-		}
-		return r.notify(c, tx, z, "zaakbesluit", cur.URL, "destroy", cur.Besluit, http.StatusNoContent, cur, nil)
-	})
-	if err != nil {
+	if err := relDelete(c, r, r.zaakbesluitRel(z), z, cur.id, cur); err != nil {
 		return err
 	}
 	return c.NoContent()
+}
+
+// zaakbesluitRel is the zaakbesluit of zaak z for the shared write flow (relwrite.go).
+func (r *register) zaakbesluitRel(z *zaakRef) relation[*zaakbesluitOut] {
+	return relation[*zaakbesluitOut]{resource: "zaakbesluit",
+		load: func(ctx context.Context, tx *db.Tx, id int64) (*zaakbesluitOut, error) {
+			return firstOr404(r.zaakbesluitLoad(ctx, tx, z, "id = $2", id))
+		},
+		url: func(o *zaakbesluitOut) string { return o.URL }, weergave: func(o *zaakbesluitOut) string { return o.Besluit }}
 }

@@ -208,7 +208,6 @@ func (r *register) zaakeigenschapCreate(c *zgw.Call) error {
 
 // zaakeigenschapUpdate is PUT and PATCH; only waarde may change (zaken.md §5).
 func (r *register) zaakeigenschapUpdate(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -234,29 +233,19 @@ func (r *register) zaakeigenschapUpdate(c *zgw.Call) error {
 		return err
 	}
 	data, _ := json.Marshal(zaakeigenschapData{Waarde: in.Waarde})
-	var out *zaakeigenschapOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE zaakeigenschap SET data = $1 WHERE id = $2`, string(data), cur.id); err != nil {
-			return fmt.Errorf("update zaakeigenschap: %w", err)
-		}
-		outs, err := r.zaakeigenschapLoad(ctx, tx, z, "e.id = $2", cur.id)
-		if err != nil {
-			return err
-		}
-		if len(outs) == 0 {
-			return zgw.ErrNotFound()
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakeigenschap", out.URL, actie(c), out.Naam, http.StatusOK, cur, out)
-	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return relUpdate(c, r, r.zaakeigenschapRel(z), z, cur.id, cur, "data = $1", string(data))
+}
+
+// zaakeigenschapRel is the zaakeigenschap of zaak z for the shared write flow (relwrite.go).
+func (r *register) zaakeigenschapRel(z *zaakRef) relation[*zaakeigenschapOut] {
+	return relation[*zaakeigenschapOut]{resource: "zaakeigenschap",
+		load: func(ctx context.Context, tx *db.Tx, id int64) (*zaakeigenschapOut, error) {
+			return firstOr404(r.zaakeigenschapLoad(ctx, tx, z, "e.id = $2", id))
+		},
+		url: func(o *zaakeigenschapOut) string { return o.URL }, weergave: func(o *zaakeigenschapOut) string { return o.Naam }}
 }
 
 func (r *register) zaakeigenschapDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -264,13 +253,7 @@ func (r *register) zaakeigenschapDestroy(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM zaakeigenschap WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete zaakeigenschap: %w", err)
-		}
-		return r.notify(c, tx, z, "zaakeigenschap", cur.URL, "destroy", cur.Naam, http.StatusNoContent, cur, nil)
-	})
-	if err != nil {
+	if err := relDelete(c, r, r.zaakeigenschapRel(z), z, cur.id, cur); err != nil {
 		return err
 	}
 	return c.NoContent()

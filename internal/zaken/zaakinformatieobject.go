@@ -40,6 +40,7 @@ type zioOut struct {
 	Registratiedatum    string  `json:"registratiedatum"`
 	Status              *string `json:"status"`
 	zioData
+	Expand map[string]any `json:"_expand,omitempty"`
 
 	id, zaakID int64
 }
@@ -263,7 +264,10 @@ func (r *register) zioCreate(c *zgw.Call) error {
 		if uerr := r.zioDelete(c, out, z); uerr != nil {
 			r.api.Log.Error("undo zaakinformatieobject", "url", out.URL, "err", uerr)
 		}
-		return fmt.Errorf("mirror zaakinformatieobject: %w", err)
+		// As Open Zaak: the relation could not be made in the Documenten register.
+		r.api.Log.Warn("mirror zaakinformatieobject", "url", out.URL, "err", err)
+		return zgw.FieldError("informatieobject", "pending-relations",
+			"De relatie kon niet in de Documenten API worden vastgelegd; het zaakinformatieobject is niet aangemaakt.")
 	}
 	return c.Created(out.URL, out)
 }
@@ -313,25 +317,16 @@ func (r *register) zioUpdate(c *zgw.Call) error {
 		return err
 	}
 	data, _ := json.Marshal(in.zioData)
-	var out *zioOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE zaakinformatieobject SET status_id = $1, data = $2 WHERE id = $3`, statusID, string(data), cur.id); err != nil {
-			return fmt.Errorf("update zaakinformatieobject: %w", err)
-		}
-		outs, err := r.zioLoad(ctx, tx, "s.id = $1", cur.id)
-		if err != nil {
-			return err
-		}
-		if len(outs) == 0 {
-			return zgw.ErrNotFound()
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakinformatieobject", out.URL, actie(c), out.Titel, http.StatusOK, cur, out)
-	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return relUpdate(c, r, r.zioRel(), z, cur.id, cur, "status_id = $1, data = $2", statusID, string(data))
+}
+
+// zioRel is the zaakinformatieobject for the shared write flow (relwrite.go).
+func (r *register) zioRel() relation[*zioOut] {
+	return relation[*zioOut]{resource: "zaakinformatieobject",
+		load: func(ctx context.Context, tx *db.Tx, id int64) (*zioOut, error) {
+			return firstOr404(r.zioLoad(ctx, tx, "s.id = $1", id))
+		},
+		url: func(o *zioOut) string { return o.URL }, weergave: func(o *zioOut) string { return o.Titel }}
 }
 
 func (r *register) zioDestroy(c *zgw.Call) error {
@@ -356,13 +351,7 @@ func (r *register) zioDestroy(c *zgw.Call) error {
 
 // zioDelete deletes a zaakinformatieobject with its notification and audit entry.
 func (r *register) zioDelete(c *zgw.Call, cur *zioOut, z *zaakRef) error {
-	ctx := c.Ctx()
-	return r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM zaakinformatieobject WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete zaakinformatieobject: %w", err)
-		}
-		return r.notify(c, tx, z, "zaakinformatieobject", cur.URL, "destroy", cur.Titel, http.StatusNoContent, cur, nil)
-	})
+	return relDelete(c, r, r.zioRel(), z, cur.id, cur)
 }
 
 // zrc-007: a zaak closes only when every informatieobject linked to it has

@@ -76,7 +76,13 @@ func TestZaakinformatieobject_CRUD(t *testing.T) {
 		if p := z.must(t, http.MethodPut, u, map[string]any{"zaak": a, "informatieobject": doc1, "titel": "PUT"}, http.StatusOK); p["titel"] != "PUT" || p["status"] != nil {
 			t.Errorf("put: %v", p)
 		}
+		// zrc-005: the three relations are mirrored in the (remote) Documenten API, and a
+		// deleted one is unmirrored.
+		before := rm.mirrors()
 		z.must(t, http.MethodDelete, u, nil, http.StatusNoContent)
+		if after := rm.mirrors(); after != before-1 || before < 3 {
+			t.Errorf("objectinformatieobjecten: %d before the delete, %d after", before, after)
+		}
 		if got := z.trail(t, a); !slices.Contains(got, "zaakinformatieobject destroy") || !slices.Contains(got, "zaakinformatieobject update") {
 			t.Errorf("trail %v", got)
 		}

@@ -45,6 +45,7 @@ type zaakobjectOut struct {
 	Object     string `json:"object"`
 	ObjectType string `json:"objectType"`
 	zaakobjectData
+	Expand map[string]any `json:"_expand,omitempty"`
 
 	id, zaakID int64
 }
@@ -292,29 +293,19 @@ func (r *register) zaakobjectUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	var out *zaakobjectOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE zaakobject SET data = $1 WHERE id = $2`, string(data), cur.id); err != nil {
-			return fmt.Errorf("update zaakobject: %w", err)
-		}
-		outs, err := r.zaakobjectLoad(ctx, tx, "s.id = $1", cur.id)
-		if err != nil {
-			return err
-		}
-		if len(outs) == 0 {
-			return zgw.ErrNotFound()
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakobject", out.URL, actie(c), out.weergave(), http.StatusOK, cur, out)
-	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return relUpdate(c, r, r.zaakobjectRel(), z, cur.id, cur, "data = $1", string(data))
+}
+
+// zaakobjectRel is the zaakobject for the shared write flow (relwrite.go).
+func (r *register) zaakobjectRel() relation[*zaakobjectOut] {
+	return relation[*zaakobjectOut]{resource: "zaakobject",
+		load: func(ctx context.Context, tx *db.Tx, id int64) (*zaakobjectOut, error) {
+			return firstOr404(r.zaakobjectLoad(ctx, tx, "s.id = $1", id))
+		},
+		url: func(o *zaakobjectOut) string { return o.URL }, weergave: (*zaakobjectOut).weergave}
 }
 
 func (r *register) zaakobjectDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -322,13 +313,7 @@ func (r *register) zaakobjectDestroy(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM zaakobject WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete zaakobject: %w", err)
-		}
-		return r.notify(c, tx, z, "zaakobject", cur.URL, "destroy", cur.weergave(), http.StatusNoContent, cur, nil)
-	})
-	if err != nil {
+	if err := relDelete(c, r, r.zaakobjectRel(), z, cur.id, cur); err != nil {
 		return err
 	}
 	return c.NoContent()

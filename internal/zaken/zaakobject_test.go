@@ -154,6 +154,12 @@ func TestZaakobject_ZaakobjecttypeOfZaaktype(t *testing.T) {
 		if o["zaakobjecttype"] != zot["eigen"] {
 			t.Errorf("zaakobjecttype: %v", o)
 		}
+		// expand=zaakobjecten.zaakobjecttype renders the Catalogi zaakobjecttype.
+		exp := z.must(t, http.MethodGet, a+"?expand=zaakobjecten.zaakobjecttype", nil, http.StatusOK)["_expand"].(map[string]any)
+		zos := exp["zaakobjecten"].([]any)
+		if len(zos) != 1 || zos[0].(map[string]any)["_expand"].(map[string]any)["zaakobjecttype"].(map[string]any)["url"] != zot["eigen"] {
+			t.Errorf("expand zaakobjecten.zaakobjecttype: %v", zos)
+		}
 		z.bad(t, http.MethodPost, zrcRoot+"/zaakobjecten", body(zot["ander"]), "zaakobjecttype", "zaaktype-mismatch")
 		z.bad(t, http.MethodPatch, o["url"].(string), map[string]any{"zaakobjecttype": zot["ander"]}, "zaakobjecttype", "zaaktype-mismatch")
 		_ = other

@@ -37,7 +37,7 @@ type Options struct {
 	// IdentificatiePrefix starts generated identificaties: PREFIX-YYYY-NNNNNNNNNN.
 	IdentificatiePrefix string
 	// Documenten answers the questions about informatieobjecten and keeps the
-	// objectinformatieobjecten in step (zrc-005); default DocumentenByURL.
+	// objectinformatieobjecten in step (zrc-005); default DocumentenAPI.
 	Documenten Documenten
 }
 
@@ -58,7 +58,7 @@ func Mount(api *zgw.API) { MountWith(api, Options{}) }
 func MountWith(api *zgw.API, o Options) {
 	r := &register{api: api, db: api.DB, loc: time.Local, prefix: o.IdentificatiePrefix, docs: o.Documenten}
 	if r.docs == nil {
-		r.docs = DocumentenByURL{Refs: api.Refs}
+		r.docs = DocumentenAPI{Refs: api.Refs}
 	}
 	if r.prefix == "" {
 		r.prefix = "ZAAK"
