@@ -57,8 +57,11 @@ func PlatformKanalen() []Kanaal {
 		catalogus("besluittypen", "besluittype"),
 		{Naam: "autorisaties", Filters: []string{}, Bron: "Autorisaties API", HoofdObject: "applicatie",
 			Resources: []string{"applicatie"}, Acties: crud},
-		{Naam: "objecten", Filters: []string{"object_type"}, Bron: "Objecten API", HoofdObject: "object",
+		// objectType: the kenmerk as the Objecten register sends it (Open Object documents it as
+		// object_type; routing and the filter check compare names snake/camel tolerant).
+		{Naam: "objecten", Filters: []string{"objectType"}, Bron: "Objecten API", HoofdObject: "object",
 			Resources: []string{"object"}, Acties: crud},
+		// Klantinteracties: the kanalen and kenmerken of Open Klant (klantinteracties.md §5).
 		{Naam: "partijen", Filters: []string{"nummer", "interne_notitie", "soort_partij"},
 			Bron: "Klantinteracties API", HoofdObject: "partij", Resources: []string{"partij"}, Acties: crud},
 		{Naam: "klantcontacten", Filters: []string{"hoofd_onderwerp_type", "indicatie_contact_gelukt", "verdere_actie_ondernomen"},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meent/meent/internal/app/apptest"
 	"github.com/meent/meent/internal/notificaties"
@@ -200,5 +201,93 @@ func TestKanaalDocumentatiePage(t *testing.T) {
 			t.Errorf("autorisaties page:\n%s", r.Body)
 		}
 		wantStatus(t, n.get(t, "/x-meent/kanalen/bestaat-niet", ""), http.StatusNotFound)
+	})
+}
+
+// The platform kanalen of Klantinteracties and Objecten: an abonnement filters on their
+// kenmerken (in either spelling, snake_case or camelCase), a message on them reaches exactly
+// the matching abonnementen, and their documentatieLink page lists the kenmerken.
+func TestPlatformKanalenKlantinteractiesEnObjecten(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		n := newNRC(t, e)
+		n.deliver(t)
+		rc := newReceiver(t, http.StatusNoContent)
+		const objecttype = "https://meent.example/objecttypes/api/v2/objecttypes/8e3b1c4a-0d6f-4b7e-9a2c-5f1d3e7b9c20"
+		wantStatus(t, n.post(t, "/abonnement", n.consumer, abonnementBody(rc.URL(),
+			group("objecten", map[string]string{"objectType": objecttype}),
+			group("partijen", map[string]string{"soortPartij": "persoon"}),
+			group("klantcontacten", map[string]string{"indicatie_contact_gelukt": "true"}),
+			group("internetaken", map[string]string{"status": "verwerkt", "gevraagde_handeling": "*"}),
+		)), http.StatusCreated)
+
+		for _, m := range []struct {
+			kanaal, resource string
+			kenmerken        map[string]string
+			want             bool
+		}{
+			{"objecten", "object", map[string]string{"objectType": objecttype}, true},
+			{"objecten", "object", map[string]string{"object_type": objecttype}, true},
+			{"objecten", "object", map[string]string{"objectType": objecttype + "x"}, false},
+			{"partijen", "partij", map[string]string{"nummer": "0000001", "interneNotitie": "x", "soortPartij": "persoon"}, true},
+			{"partijen", "partij", map[string]string{"nummer": "0000002", "interneNotitie": "x", "soortPartij": "organisatie"}, false},
+			{"klantcontacten", "klantcontact", map[string]string{"hoofdOnderwerpType": "zaak", "indicatieContactGelukt": "true", "verdereActieOndernomen": "false"}, true},
+			{"klantcontacten", "klantcontact", map[string]string{"hoofdOnderwerpType": "zaak", "indicatieContactGelukt": "false", "verdereActieOndernomen": "false"}, false},
+			{"internetaken", "internetaak", map[string]string{"nummer": "0000003", "gevraagdeHandeling": "bellen", "toelichting": "x", "status": "verwerkt"}, true},
+			{"internetaken", "internetaak", map[string]string{"nummer": "0000004", "gevraagdeHandeling": "bellen", "toelichting": "x", "status": "te_verwerken"}, false},
+		} {
+			msg := message(m.kanaal, m.kenmerken)
+			msg["resource"] = m.resource
+			msg["resourceUrl"] = "https://meent.example/" + m.kanaal + "/" + m.kenmerken["nummer"] + m.kenmerken["objectType"] + m.kenmerken["object_type"] + m.kenmerken["soortPartij"] + m.kenmerken["indicatieContactGelukt"] + m.kenmerken["status"]
+			wantStatus(t, n.post(t, "/notificaties", n.publisher, msg), http.StatusOK)
+		}
+		// A kenmerk the kanaal does not declare is refused (kenmerken_inconsistent).
+		wantInvalid(t, n.post(t, "/notificaties", n.publisher, message("objecten", map[string]string{"kleur": "rood", "maat": "L"})),
+			"kenmerken", "kenmerken_inconsistent")
+
+		want := 5 // 4 groups, objecten twice
+		var got []string
+		eventually(t, "the matching notifications", func() bool {
+			got = got[:0]
+			for _, r := range rc.received() {
+				if r.body.Kanaal != "test" {
+					got = append(got, r.body.Kanaal+" "+r.body.ResourceURL)
+				}
+			}
+			return len(got) >= want
+		})
+		time.Sleep(200 * time.Millisecond) // nothing else arrives
+		got = got[:0]
+		for _, r := range rc.received() {
+			if r.body.Kanaal != "test" {
+				got = append(got, r.body.Kanaal+" "+r.body.ResourceURL)
+			}
+		}
+		slices.Sort(got)
+		wantGot := []string{
+			"internetaken https://meent.example/internetaken/0000003verwerkt",
+			"klantcontacten https://meent.example/klantcontacten/true",
+			"objecten https://meent.example/objecten/" + objecttype,
+			"objecten https://meent.example/objecten/" + objecttype,
+			"partijen https://meent.example/partijen/0000001persoon",
+		}
+		if !slices.Equal(got, wantGot) {
+			t.Errorf("delivered:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantGot, "\n"))
+		}
+
+		for naam, words := range map[string][]string{
+			"objecten":       {"Objecten API", "objectType", "<code>object</code>"},
+			"partijen":       {"Klantinteracties API", "nummer", "interne_notitie", "soort_partij"},
+			"klantcontacten": {"Klantinteracties API", "hoofd_onderwerp_type", "indicatie_contact_gelukt", "verdere_actie_ondernomen"},
+			"internetaken":   {"Klantinteracties API", "gevraagde_handeling", "toelichting", "status"},
+		} {
+			r := n.get(t, "/x-meent/kanalen/"+naam, "")
+			wantStatus(t, r, http.StatusOK)
+			for _, w := range words {
+				if !strings.Contains(string(r.Body), w) {
+					t.Errorf("page of %s lacks %q", naam, w)
+				}
+			}
+		}
 	})
 }

@@ -32,6 +32,9 @@ import (
 //   - BenchmarkDrain commits a backlog first and then starts the Deliverer: its capacity.
 //   - BenchmarkLatency commits 100 notifications per second, one per transaction, for 3
 //     seconds and reports the median and 99th percentile from commit to receipt.
+//   - BenchmarkPrune times a pruning pass over 60,000 rows past Retention.
+//
+// docs/notificaties-delivery.md (## Performance) has the runs and what they showed.
 
 // countingReceiver counts POSTs and notes when each resourceUrl first arrived.
 type countingReceiver struct {
@@ -43,7 +46,7 @@ type countingReceiver struct {
 	first map[string]time.Time
 }
 
-func newCountingReceiver(b *testing.B, want int64) *countingReceiver {
+func newCountingReceiver(b testing.TB, want int64) *countingReceiver {
 	r := &countingReceiver{first: map[string]time.Time{}, all: make(chan struct{}), want: want}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		var buf [2048]byte
@@ -120,7 +123,7 @@ func commit(ctx context.Context, d *db.DB, from, to int) error {
 
 // produce commits n notifications from 4 writers, 10 per transaction, at rate per second
 // (0: as fast as they can). It returns when the last one committed.
-func produce(ctx context.Context, b *testing.B, d *db.DB, n, rate int) {
+func produce(ctx context.Context, b testing.TB, d *db.DB, n, rate int) {
 	const perTx = 10
 	batches := make(chan int)
 	var wg sync.WaitGroup
@@ -230,6 +233,46 @@ func BenchmarkLatency(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
 			cancel()
 			x.Wait()
+		}
+	})
+}
+
+// BenchmarkPrune measures a pruning pass: 10,000 notifications delivered to 5 subscribers
+// (60,000 rows: outbox and deliveries), all past Retention, removed in batches with their
+// pauses. It reports rows removed per second.
+func BenchmarkPrune(b *testing.B) {
+	benchSetup(b, func(b *testing.B, d *db.DB) {
+		for range b.N {
+			const n, subs = 10000, 5
+			ctx := context.Background()
+			rcv := newCountingReceiver(b, int64(n*subs))
+			clk := newClock()
+			d.Clock = clk.Now
+			var router fakeRouter
+			for i := range subs {
+				router.add("zaken", Target{Abonnement: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), CallbackURL: rcv.srv.URL, Auth: "Bearer x"})
+			}
+			x := New(d, &router, Config{Clock: clk.Now}, nil)
+			produce(ctx, b, d, n, 0)
+			if err := x.settle(ctx); err != nil {
+				b.Fatal(err)
+			}
+			rcv.wait(b, time.Minute)
+			clk.Add(8 * 24 * time.Hour)
+			start := time.Now()
+			if err := x.prune(ctx); err != nil {
+				b.Fatal(err)
+			}
+			took := time.Since(start)
+			var left int
+			if err := d.QueryRow(ctx, `SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM delivery)`).Scan(&left); err != nil {
+				b.Fatal(err)
+			}
+			if left != 0 {
+				b.Fatalf("%d rows left", left)
+			}
+			b.ReportMetric(float64(n*(subs+1))/took.Seconds(), "rows/s")
+			b.ReportMetric(took.Seconds(), "s-pass")
 		}
 	})
 }

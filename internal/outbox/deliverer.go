@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,14 +29,16 @@ type Config struct {
 	BatchSize          int           // outbox rows routed per transaction (500)
 	CircuitThreshold   int           // consecutive failures that open a subscriber's circuit (5)
 	CircuitMaxCooldown time.Duration // longest wait of an open circuit before its next probe (1m)
-	Retention          time.Duration // delivered and dead deliveries are removed after this (30 days; < 0 keeps them)
+	Retention          time.Duration // delivered and dead deliveries, and routed outbox rows, are removed after this (7 days; < 0 keeps them)
+	PruneInterval      time.Duration // how often the rows Retention no longer keeps are removed (1m)
 
 	// Clock is the time source (the database's clock); tests simulate hours with it.
 	Clock func() time.Time
 	// Backoff returns the delay after the n-th failed attempt (n >= 1); by default
 	// BaseBackoff·2^(n-1), capped at MaxBackoff, with ±10% jitter.
 	Backoff func(n int) time.Duration
-	// Client sends the POSTs; by default one that never follows redirects.
+	// Client sends the POSTs through its Transport (http.DefaultTransport when nil); redirects
+	// are never followed. By default a transport sized for Workers.
 	Client *http.Client
 }
 
@@ -59,7 +62,8 @@ func (c Config) withDefaults(d *db.DB) Config {
 	def(&c.Lease, c.Timeout+30*time.Second)
 	def(&c.PollInterval, 2*time.Second)
 	def(&c.CircuitMaxCooldown, time.Minute)
-	def(&c.Retention, 30*24*time.Hour)
+	def(&c.Retention, 7*24*time.Hour)
+	def(&c.PruneInterval, time.Minute)
 	if c.BatchSize <= 0 {
 		c.BatchSize = 500
 	}
@@ -116,7 +120,9 @@ type Deliverer struct {
 	inflight int                // POSTs in flight on this node
 	renewed  time.Time          // last lease renewal (dispatcher only)
 
-	results chan result    // outcomes of POSTs, recorded in batches
+	scan routeScan // where routing starts reading the outbox (router only)
+
+	results outcomes       // outcomes of POSTs, recorded in batches
 	posts   sync.WaitGroup // POSTs in flight
 	kick    chan struct{}  // wakes the dispatcher: a subscriber's claimed work runs low
 	started atomic.Bool
@@ -133,7 +139,7 @@ func New(d *db.DB, r Router, cfg Config, log *slog.Logger) *Deliverer {
 		db: d, router: r, cfg: cfg, log: log,
 		lanes:   map[string]*lane{},
 		ready:   map[*lane]struct{}{},
-		results: make(chan result, 2*cfg.Workers),
+		results: outcomes{wake: make(chan struct{}, 1)},
 		kick:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
@@ -153,11 +159,16 @@ func (x *Deliverer) Start(ctx context.Context) {
 	}
 	outboxWake := x.db.Listen(ctx, zgw.OutboxSignal)
 	deliveryWake := x.db.Listen(ctx, deliverySignal)
+	// dispatched is closed once routing and dispatching have stopped: no new claims after it.
 	dispatched := make(chan struct{})
+	var claimers sync.WaitGroup
+	claimers.Add(2)
+	go func() { claimers.Wait(); close(dispatched) }()
 	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); x.routeLoop(ctx, outboxWake) }()
-	go func() { defer wg.Done(); defer close(dispatched); x.dispatchLoop(ctx, deliveryWake) }()
+	wg.Add(4)
+	go func() { defer wg.Done(); defer claimers.Done(); x.routeLoop(ctx, outboxWake) }()
+	go func() { defer wg.Done(); x.pruneLoop(ctx) }()
+	go func() { defer wg.Done(); defer claimers.Done(); x.dispatchLoop(ctx, deliveryWake) }()
 	go func() { defer wg.Done(); x.recordLoop(ctx, dispatched) }()
 	go func() { wg.Wait(); close(x.done) }()
 }
@@ -172,11 +183,11 @@ func (x *Deliverer) Wait() {
 }
 
 // routeLoop turns outbox rows into deliveries whenever a commit signals new rows, and on
-// every poll as a safety net. It also removes old deliveries (Retention).
+// every poll as a safety net.
 func (x *Deliverer) routeLoop(ctx context.Context, wake <-chan struct{}) {
 	tick := time.NewTicker(x.cfg.PollInterval)
 	defer tick.Stop()
-	var pruned, last time.Time
+	var last time.Time
 	for {
 		if !pace(ctx, &last) {
 			return
@@ -193,16 +204,27 @@ func (x *Deliverer) routeLoop(ctx context.Context, wake <-chan struct{}) {
 				break
 			}
 		}
-		if now := time.Now(); now.Sub(pruned) >= time.Minute {
-			pruned = now
-			if err := x.prune(ctx); err != nil && ctx.Err() == nil {
-				x.log.Error("notificaties: removing old deliveries", "err", err)
-			}
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneLoop removes what Retention no longer keeps, every PruneInterval, on its own so that
+// a long pass never holds up routing.
+func (x *Deliverer) pruneLoop(ctx context.Context) {
+	tick := time.NewTicker(x.cfg.PruneInterval)
+	defer tick.Stop()
+	for {
+		if err := x.prune(ctx); err != nil && ctx.Err() == nil {
+			x.log.Error("notificaties: removing old deliveries and outbox rows", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
 		case <-tick.C:
 		}
 	}
@@ -264,83 +286,102 @@ func pace(ctx context.Context, last *time.Time) bool {
 	return true
 }
 
+// outcomes is the queue of POST outcomes waiting to be recorded. Adding never blocks: a POST
+// worker that had to wait while the recorder writes the previous batch would hold up the next
+// POST, and on PostgreSQL a batch can take tens of milliseconds when the server is busy. The
+// queue is bounded all the same, by maxUnrecorded per subscriber: a lane claims no more while
+// that many of its deliveries wait to be recorded.
+type outcomes struct {
+	mu    sync.Mutex
+	items []result
+	wake  chan struct{}
+}
+
+func (q *outcomes) put(rs ...result) {
+	q.mu.Lock()
+	q.items = append(q.items, rs...)
+	q.mu.Unlock()
+	poke(q.wake)
+}
+
+// take removes and returns up to most outcomes (all when most <= 0), oldest first.
+func (q *outcomes) take(most int) []result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if most <= 0 || len(q.items) <= most {
+		out := q.items
+		q.items = nil
+		return out
+	}
+	out := slices.Clone(q.items[:most])
+	q.items = slices.Delete(q.items, 0, most)
+	return out
+}
+
+func (q *outcomes) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
+}
+
 // recordLoop writes the outcomes of POSTs in batches: whatever arrived while the previous
 // batch was being written goes into the next one.
 func (x *Deliverer) recordLoop(ctx context.Context, dispatched <-chan struct{}) {
+	const linger, most = 5 * time.Millisecond, 1000
 	for {
 		select {
-		case r := <-x.results:
-			batch := x.gather(r)
-			for {
-				err := x.record(ctx, batch)
-				if err == nil {
-					batch = nil
-					break
-				}
-				if ctx.Err() != nil {
-					break
-				}
-				// The database is away: keep the outcomes and try again; the claims keep
-				// other workers off these deliveries meanwhile.
-				x.log.Error("notificaties: recording deliveries", "err", err)
-				select {
-				case <-ctx.Done():
-				case <-time.After(time.Second):
-				}
-			}
-			if ctx.Err() != nil {
-				x.shutdown(ctx, dispatched, batch)
-				return
-			}
+		case <-x.results.wake:
 		case <-ctx.Done():
 			x.shutdown(ctx, dispatched, nil)
+			return
+		}
+		// Wait a moment for more, so that under load one transaction records many outcomes.
+		if x.results.len() < most {
+			select {
+			case <-time.After(linger):
+			case <-ctx.Done():
+			}
+		}
+		batch := x.results.take(most)
+		if x.results.len() > 0 {
+			poke(x.results.wake)
+		}
+		for len(batch) > 0 {
+			err := x.record(ctx, batch)
+			if err == nil {
+				batch = nil
+				break
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			// The database is away: keep the outcomes and try again; the claims keep
+			// other workers off these deliveries meanwhile.
+			x.log.Error("notificaties: recording deliveries", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+		if ctx.Err() != nil {
+			x.shutdown(ctx, dispatched, batch)
 			return
 		}
 	}
 }
 
-// shutdown waits for the cancelled POSTs, taking their outcomes meanwhile (a POST that ends
-// may hand back a whole queue), and records what is left, with a short deadline of its own
-// since ctx has ended.
+// shutdown waits for the cancelled POSTs and records what is left, with a short deadline of
+// its own since ctx has ended.
 func (x *Deliverer) shutdown(ctx context.Context, dispatched <-chan struct{}, batch []result) {
 	<-dispatched // no new claims after this
-	posted := make(chan struct{})
-	go func() { x.posts.Wait(); close(posted) }()
-	for waiting := true; waiting; {
-		select {
-		case r := <-x.results:
-			batch = append(batch, r)
-		case <-posted:
-			waiting = false
-		}
-	}
-	for len(x.results) > 0 {
-		batch = append(batch, <-x.results)
-	}
+	x.posts.Wait()
+	batch = append(batch, x.results.take(0)...)
 	batch = append(batch, x.releaseQueued()...)
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := x.record(wctx, batch); err != nil {
 		x.log.Warn("notificaties: recording deliveries at shutdown; they are retried when their claims expire", "err", err)
 	}
-}
-
-// gather collects a batch that starts with r: whatever else is waiting, and what arrives
-// within a few milliseconds more, so that under load one transaction records many outcomes.
-func (x *Deliverer) gather(r result) []result {
-	const linger, most = 5 * time.Millisecond, 1000
-	batch := []result{r}
-	timer := time.NewTimer(linger)
-	defer timer.Stop()
-	for len(batch) < most {
-		select {
-		case r := <-x.results:
-			batch = append(batch, r)
-		case <-timer.C:
-			return batch
-		}
-	}
-	return batch
 }
 
 // settle routes and delivers everything that is due at the clock's current time and records
@@ -358,26 +399,9 @@ func (x *Deliverer) settle(ctx context.Context) error {
 				break
 			}
 		}
-		stop, collected := make(chan struct{}), make(chan []result)
-		go func() {
-			var batch []result
-			for {
-				select {
-				case r := <-x.results:
-					batch = append(batch, r)
-				case <-stop:
-					for len(x.results) > 0 {
-						batch = append(batch, <-x.results)
-					}
-					collected <- batch
-					return
-				}
-			}
-		}()
 		claimed, _, err := x.dispatch(ctx, true)
 		x.posts.Wait()
-		close(stop)
-		batch := <-collected
+		batch := x.results.take(0)
 		if err != nil {
 			return err
 		}

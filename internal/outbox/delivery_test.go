@@ -164,11 +164,9 @@ func TestCrashMidPostIsRetriedAfterTheClaimExpires(t *testing.T) {
 		cfg := Config{Timeout: time.Second, Lease: time.Minute}
 		dead, clk := simulated(t, d, &router, cfg)
 		notify(t, d, "zaken", "http://meent/zaken/1")
+		// Routing takes the new delivery for this node at once (with its lease) and POSTs it.
 		if _, err := dead.route(ctx); err != nil {
 			t.Fatal(err)
-		}
-		if n, _, err := dead.dispatch(ctx, true); err != nil || n != 1 {
-			t.Fatalf("dispatch: %d, %v", n, err)
 		}
 		dead.posts.Wait() // the receiver got it, and the node dies before recording that
 		if len(rcv.received()) != 1 {
@@ -237,4 +235,107 @@ func TestShutdownReleasesClaims(t *testing.T) {
 			t.Error("not delivered after the restart")
 		}
 	})
+}
+
+// Routing reads the outbox from the highest id routed at least straggle ago; a row of a
+// transaction that commits after higher ids were routed is still found (PostgreSQL: SQLite
+// has a single writer, so there ids commit in order).
+func TestRoutingFindsRowsThatCommitLate(t *testing.T) {
+	t.Parallel()
+	d := dbtest.MustOpenPostgres(t)
+	ctx := context.Background()
+	rcv := newReceiver(t)
+	var router fakeRouter
+	router.add("zaken", testTarget(rcv, abo1))
+	x := New(d, &router, Config{}, nil)
+	written, commit := make(chan struct{}), make(chan struct{})
+	late := make(chan error, 1)
+	go func() {
+		late <- d.Update(ctx, func(tx *db.Tx) error {
+			err := zgw.Notify(ctx, tx, zgw.Notificatie{Kanaal: "zaken", HoofdObject: "http://meent/zaken/late", Resource: "zaak",
+				ResourceURL: "http://meent/zaken/late", Actie: "create"})
+			close(written)
+			<-commit
+			return err
+		})
+	}()
+	<-written
+	notify(t, d, "zaken", "http://meent/zaken/1") // a higher id, committed first
+	if err := x.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	close(commit)
+	if err := <-late; err != nil {
+		t.Fatal(err)
+	}
+	if err := x.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rcv.received()); got != 2 {
+		t.Fatalf("%d delivered, want 2", got)
+	}
+
+	// The same once the pass that routed the higher id is older than straggle: the late row
+	// waits for the next pass from the start.
+	written, commit = make(chan struct{}), make(chan struct{})
+	go func() {
+		late <- d.Update(ctx, func(tx *db.Tx) error {
+			err := zgw.Notify(ctx, tx, zgw.Notificatie{Kanaal: "zaken", HoofdObject: "http://meent/zaken/later", Resource: "zaak",
+				ResourceURL: "http://meent/zaken/later", Actie: "create"})
+			close(written)
+			<-commit
+			return err
+		})
+	}()
+	<-written
+	notify(t, d, "zaken", "http://meent/zaken/2")
+	if err := x.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	close(commit)
+	if err := <-late; err != nil {
+		t.Fatal(err)
+	}
+	for i := range x.scan.passes {
+		x.scan.passes[i].at = x.scan.passes[i].at.Add(-straggle)
+	}
+	if err := x.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rcv.received()); got != 3 {
+		t.Fatalf("%d delivered, want 3 (the late row not yet)", got)
+	}
+	x.scan.full = x.scan.full.Add(-fullScan)
+	if err := x.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(rcv.received()); got != 4 {
+		t.Fatalf("%d delivered after the pass from the start, want 4", got)
+	}
+}
+
+func TestRouteScanBounds(t *testing.T) {
+	t.Parallel()
+	var s routeScan
+	t0 := time.Now()
+	if got := s.from(t0); got != 0 {
+		t.Fatalf("first pass from %d, want 0", got)
+	}
+	s.routed(t0, 100)
+	if got := s.from(t0.Add(time.Second)); got != 0 {
+		t.Errorf("within straggle: from %d, want 0", got)
+	}
+	s.routed(t0.Add(time.Second), 200)
+	if got := s.from(t0.Add(straggle)); got != 100 {
+		t.Errorf("after straggle: from %d, want 100", got)
+	}
+	if got := s.from(t0.Add(time.Second + straggle)); got != 200 {
+		t.Errorf("from %d, want 200", got)
+	}
+	if got := s.from(t0.Add(fullScan)); got != 0 {
+		t.Errorf("after fullScan: from %d, want 0", got)
+	}
+	if got := s.from(t0.Add(fullScan + time.Second)); got != 200 {
+		t.Errorf("after the full pass: from %d, want 200", got)
+	}
 }

@@ -180,7 +180,12 @@ func (x *Deliverer) dispatch(ctx context.Context, full bool) (int, time.Time, er
 		case w.held > 0 && !runsLow(w.held, per):
 			continue // enough in hand; claim again when it runs low
 		default:
-			w.n = prefetch*per - w.held
+			// Claimed deliveries whose outcomes wait to be recorded count too, so a slow
+			// database holds the POSTs back instead of letting outcomes pile up in memory.
+			w.n = min(prefetch*per-w.held, 2*prefetch*per-len(l.ids))
+			if w.n <= 0 {
+				continue
+			}
 		}
 		wants = append(wants, w)
 	}

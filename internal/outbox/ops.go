@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,13 +173,25 @@ func (x *Deliverer) SetTarget(ctx context.Context, tx *db.Tx, t Target) error {
 	return x.upsert(ctx, tx, []Target{t})
 }
 
-// prune removes delivered deliveries and dead letters older than Retention, a bounded amount
-// per call, oldest first; the UUIDv7 ids make "older than" a range of the primary key.
+// pruneBatch is how many rows one pruning transaction removes: small enough that a batch
+// takes milliseconds and never holds up routing or recording for long.
+const pruneBatch = 1000
+
+// prune removes what Retention no longer keeps, in small transactions with a pause between
+// them (pruneGap) until nothing is left to remove:
+//   - delivered deliveries and dead letters older than Retention; the UUIDv7 ids make "older
+//     than" a range of the primary key (abonnement, id);
+//   - routed outbox rows routed longer than Retention ago to which no undelivered delivery
+//     refers: a delivery still pending (for a paused abonnement, or replayed) keeps its
+//     message. Their delivered log went with the first step.
+//
+// Rows that no abonnement matched are kept as long, as the archive of what was published.
 func (x *Deliverer) prune(ctx context.Context) error {
 	if x.cfg.Retention < 0 {
 		return nil
 	}
-	cutoff := v7(x.now().Add(-x.cfg.Retention).UnixMilli(), 0, false)
+	now := x.now()
+	cutoff := v7(now.Add(-x.cfg.Retention).UnixMilli(), 0, false)
 	var subs []string
 	rows, err := x.db.Query(ctx, `SELECT abonnement FROM delivery_subscriber`)
 	if err != nil {
@@ -197,21 +210,86 @@ func (x *Deliverer) prune(ctx context.Context) error {
 		return err
 	}
 	for _, a := range subs {
-		for range 20 {
+		for {
 			var n int64
-			err := x.db.Update(ctx, func(tx *db.Tx) error {
+			err := x.update(ctx, func(tx *db.Tx) error {
 				var err error
 				n, err = db.Affected(tx.Exec(ctx, `DELETE FROM delivery WHERE abonnement = $1 AND id IN (SELECT id FROM delivery
-					WHERE abonnement = $1 AND id < $2 AND state IN ('delivered', 'dead') ORDER BY id LIMIT 1000)`, a, cutoff))
+					WHERE abonnement = $1 AND id < $2 AND state IN ('delivered', 'dead') ORDER BY id LIMIT $3)`, a, cutoff, pruneBatch))
 				return err
 			})
 			if err != nil {
-				return err
+				return fmt.Errorf("prune deliveries: %w", err)
 			}
-			if n < 1000 {
+			if n < pruneBatch || !x.pause(ctx) {
 				break
 			}
 		}
 	}
+	// The outbox in id order, a range of ids at a time; a row routed (or, unrouted, written)
+	// too recently ends the pass: the rows after it are younger, give or take concurrent
+	// writers, which the next pass catches. Rows that must stay (unrouted, or needed by an
+	// undelivered delivery) are passed over.
+	routedBefore := now.Add(-x.cfg.Retention - pruneMargin)
+	var after int64
+	for {
+		var last int64
+		var young bool
+		err := x.update(ctx, func(tx *db.Tx) error {
+			var upto sql.NullInt64
+			var unripe int
+			if err := tx.QueryRow(ctx, `SELECT max(id), sum(CASE WHEN COALESCE(routed_at, created_at, aanmaakdatum) < $3 THEN 0 ELSE 1 END)
+				FROM (SELECT id, routed_at, created_at, aanmaakdatum FROM outbox WHERE id > $1 ORDER BY id LIMIT $2) AS b`,
+				after, pruneBatch, routedBefore).Scan(&upto, &unripeScanner{&unripe}); err != nil {
+				return err
+			}
+			if !upto.Valid {
+				young = true
+				return nil
+			}
+			last, young = upto.Int64, unripe > 0
+			_, err := tx.Exec(ctx, `DELETE FROM outbox WHERE id > $1 AND id <= $2 AND routed
+				AND COALESCE(routed_at, created_at, aanmaakdatum) < $3
+				AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.outbox_id = outbox.id AND d.state <> 'delivered')`,
+				after, last, routedBefore)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("prune outbox: %w", err)
+		}
+		after = last
+		if young || !x.pause(ctx) {
+			return nil
+		}
+	}
+}
+
+// pruneMargin keeps an outbox row a little longer than the deliveries made from it, whose
+// ids were taken a moment after the row was marked routed.
+const pruneMargin = time.Minute
+
+// pruneGap is the pause between two pruning transactions.
+const pruneGap = 10 * time.Millisecond
+
+// pause waits pruneGap between two pruning transactions, so that routing and recording, which
+// share the database, go first; false when ctx ended.
+func (x *Deliverer) pause(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(pruneGap):
+		return true
+	}
+}
+
+// unripeScanner reads a SUM that is NULL over no rows as 0.
+type unripeScanner struct{ n *int }
+
+func (s *unripeScanner) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*s.n = int(n.Int64)
 	return nil
 }

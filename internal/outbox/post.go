@@ -37,9 +37,9 @@ func (x *Deliverer) deliver(ctx context.Context, l *lane, c claim) {
 	}
 	low := l.hungry && runsLow(l.held(), x.cfg.PerSubscriber)
 	x.mu.Unlock()
-	x.results <- r
+	x.results.put(r)
 	for _, c := range handBack {
-		x.results <- result{claim: c, released: true}
+		x.results.put(result{claim: c, released: true})
 	}
 	if low {
 		poke(x.kick)
@@ -82,7 +82,13 @@ func (x *Deliverer) post(ctx context.Context, c claim) result {
 		req.Header.Set("Authorization", c.auth)
 	}
 	req.Header.Set("User-Agent", "Meent-Notificaties/1.0")
-	resp, err := x.cfg.Client.Do(req)
+	// The transport directly: redirects are never followed (a 3xx is a failure), and
+	// http.Client.Do would copy the headers of every request in case it had to.
+	rt := x.cfg.Client.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:

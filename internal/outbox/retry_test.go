@@ -2,12 +2,15 @@ package outbox
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/db/dbtest"
+	"github.com/meent/meent/internal/zgw"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -302,6 +305,120 @@ func TestPruneRemovesOldDeliveries(t *testing.T) {
 		}
 		if s := states(t, d); s[StateDelivered] != 1 || s[StatePending] != 2 {
 			t.Fatalf("after prune: %v", s)
+		}
+	})
+}
+
+// Routed outbox rows go once Retention has passed since they were routed, unless an
+// undelivered delivery still needs the message; unrouted rows always stay. Pruning works in
+// batches until nothing is left.
+func TestPruneRemovesRoutedOutboxRows(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		rcv := newReceiver(t)
+		var router fakeRouter
+		router.add("zaken", testTarget(rcv, abo1))
+		router.add("zaken", testTarget(rcv, abo2))
+		x, clk := simulated(t, d, &router, Config{Retention: 7 * 24 * time.Hour})
+		if err := x.Pause(ctx, abo2); err != nil {
+			t.Fatal(err)
+		}
+		outboxRows := func() int {
+			t.Helper()
+			var n int
+			if err := d.QueryRow(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		notify(t, d, "zaken", "http://meent/zaken/1") // abo2 keeps it pending
+		// More rows than one pruning batch, on a kanaal nobody subscribes to.
+		if err := d.Update(ctx, func(tx *db.Tx) error {
+			for i := range pruneBatch + 500 {
+				u := fmt.Sprintf("http://meent/x/%d", i)
+				if err := zgw.Notify(ctx, tx, zgw.Notificatie{Kanaal: "besluiten", HoofdObject: u, Resource: "besluit", ResourceURL: u, Actie: "create"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, x)
+		clk.Add(6 * 24 * time.Hour)
+		notify(t, d, "zaken", "http://meent/zaken/2")
+		settle(t, x)
+		// Written but never routed (the Deliverer is not running): pruning must leave it.
+		notify(t, d, "zaken", "http://meent/zaken/3")
+		clk.Add(2 * 24 * time.Hour)
+		if err := x.prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Left: zaken/1 (pending for abo2), zaken/2 (routed 2 days ago), zaken/3 (unrouted).
+		if n := outboxRows(); n != 3 {
+			t.Fatalf("%d outbox rows after prune, want 3", n)
+		}
+		if s := states(t, d); s[StateDelivered] != 1 || s[StatePending] != 2 {
+			t.Fatalf("deliveries after prune: %v", s)
+		}
+		// The message of a pending delivery is still there to send.
+		if err := x.Resume(ctx, abo2); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, x)
+		got := 0
+		for _, r := range rcv.received() {
+			if r.Auth == testTarget(rcv, abo2).Auth {
+				got++
+			}
+		}
+		if got != 3 {
+			t.Fatalf("abo2 got %d, want 3", got)
+		}
+		clk.Add(8 * 24 * time.Hour)
+		if err := x.prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := outboxRows(); n != 0 {
+			t.Errorf("%d outbox rows after the last prune, want 0", n)
+		}
+		if s := states(t, d); len(s) != 0 {
+			t.Errorf("deliveries after the last prune: %v", s)
+		}
+		// However old, a row that was never routed stays.
+		notify(t, d, "zaken", "http://meent/zaken/4")
+		clk.Add(30 * 24 * time.Hour)
+		if err := x.prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := outboxRows(); n != 1 {
+			t.Errorf("%d outbox rows, want the unrouted one", n)
+		}
+	})
+}
+
+// A redirect is not a 2xx: it counts as a failed attempt and is not followed.
+func TestRedirectIsAFailure(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		target := newReceiver(t)
+		rcv := newReceiver(t)
+		rcv.Config.Handler = http.RedirectHandler(target.URL+"/hook", http.StatusFound)
+		var router fakeRouter
+		router.add("zaken", testTarget(rcv, abo1))
+		x, _ := simulated(t, d, &router, Config{})
+		notify(t, d, "zaken", "http://meent/zaken/1")
+		settle(t, x)
+		if n := target.attempts(); n != 0 {
+			t.Errorf("the redirect was followed: %d POSTs at its target", n)
+		}
+		ds, _, err := x.Deliveries(context.Background(), abo1, "", 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != 1 || ds[0].State != StatePending || ds[0].LastStatus != http.StatusFound || ds[0].Attempts != 1 {
+			t.Fatalf("deliveries %+v", ds)
 		}
 	})
 }
