@@ -202,8 +202,7 @@ func (b *bt) besluit(t testing.TB, besluittype string, over map[string]any) map[
 	return b.must(t, http.MethodPost, brcRoot+"/besluiten", besluitBody(besluittype, over), http.StatusCreated)
 }
 
-// eio creates an enkelvoudiginformatieobject of iot in the Documenten register. Until that
-// register answers, the test that needs one is skipped.
+// eio creates an enkelvoudiginformatieobject of iot in the Documenten register.
 func (b *bt) eio(t *testing.T, iot string) string {
 	t.Helper()
 	r := b.do(t, "", http.MethodPost, drcRoot+"/enkelvoudiginformatieobjecten", map[string]any{
@@ -211,13 +210,9 @@ func (b *bt) eio(t *testing.T, iot string) string {
 		"informatieobjecttype": iot, "vertrouwelijkheidaanduiding": "openbaar", "inhoud": "aGFsbG8=", "formaat": "text/plain",
 		"bestandsnaam": "brief.txt"})
 	if r.Status != http.StatusCreated {
-		t.Skipf("waits for Documenten: creating an enkelvoudiginformatieobject answered %d: %.300s", r.Status, r.Body)
+		t.Fatalf("create enkelvoudiginformatieobject: %d %.300s", r.Status, r.Body)
 	}
-	u := r.JSON(t)["url"].(string)
-	if g := b.do(t, "", http.MethodGet, u, nil); g.Status == http.StatusNotFound {
-		t.Skipf("waits for Documenten: GET of a created enkelvoudiginformatieobject answered 404")
-	}
-	return u
+	return r.JSON(t)["url"].(string)
 }
 
 // client returns a token of a client with the autorisaties.

@@ -11,17 +11,13 @@ import (
 )
 
 // zrc-002: a generated identificatie is PREFIX-YYYY-NNNNNNNNNN, the sequence counted per
-// bronorganisatie and year in zaak_nummer. The upsert takes the row lock (PostgreSQL) or
-// runs under the single writer (SQLite), so concurrent creates never get the same number; a
+// bronorganisatie and year in zaak_nummer, so concurrent creates never get the same number; a
 // number a client already used by hand is skipped.
 func (r *register) zrc002Genereer(ctx context.Context, tx *db.Tx, bronorganisatie string, jaar int) (string, error) {
 	for range 1000 {
-		var n int64
-		err := tx.QueryRow(ctx, `INSERT INTO zaak_nummer (bronorganisatie, jaar, laatste) VALUES ($1, $2, 1)
-			ON CONFLICT (bronorganisatie, jaar) DO UPDATE SET laatste = zaak_nummer.laatste + 1 RETURNING laatste`,
-			bronorganisatie, jaar).Scan(&n)
+		n, err := r.zaakNummer(ctx, tx, bronorganisatie, jaar)
 		if err != nil {
-			return "", fmt.Errorf("zaaknummer: %w", err)
+			return "", err
 		}
 		id := fmt.Sprintf("%s-%d-%010d", r.prefix, jaar, n)
 		taken, err := identificatieBestaat(ctx, tx, bronorganisatie, id, 0)
@@ -33,6 +29,28 @@ func (r *register) zrc002Genereer(ctx context.Context, tx *db.Tx, bronorganisati
 		}
 	}
 	return "", errors.New("zaaknummer: no free identificatie")
+}
+
+// zaakNummer takes the next number of the bronorganisatie and year. On PostgreSQL it is taken
+// in a transaction of its own that commits at once: inside the create's transaction the
+// counter row would stay locked until that commit, and every concurrent create would queue
+// behind it. The number of a create that then fails is not used again; zrc-002 asks for
+// unique numbers, not for numbers without gaps. SQLite has one writer, so there the counter
+// is simply part of the create's transaction.
+func (r *register) zaakNummer(ctx context.Context, tx *db.Tx, bronorganisatie string, jaar int) (int64, error) {
+	const next = `INSERT INTO zaak_nummer (bronorganisatie, jaar, laatste) VALUES ($1, $2, 1)
+		ON CONFLICT (bronorganisatie, jaar) DO UPDATE SET laatste = zaak_nummer.laatste + 1 RETURNING laatste`
+	var n int64
+	var err error
+	if r.db.Dialect == db.Postgres {
+		err = r.db.Update(ctx, func(own *db.Tx) error { return own.QueryRow(ctx, next, bronorganisatie, jaar).Scan(&n) })
+	} else {
+		err = tx.QueryRow(ctx, next, bronorganisatie, jaar).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("zaaknummer: %w", err)
+	}
+	return n, nil
 }
 
 // zrc-002: a supplied identificatie is unique within the bronorganisatie.

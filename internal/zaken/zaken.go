@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -91,32 +90,10 @@ func authWhere(w *db.Where, g *zgw.Grants, col string, scopes ...string) {
 	}
 }
 
-// authCond is the autorisatie predicate (zrc-006) with ? placeholders: one condition for all
-// the client's zaaktypen, grouped by their maximum vertrouwelijkheid, so a client authorised
-// for many zaaktypen still costs one query. all is true when nothing needs filtering.
+// authCond is the autorisatie predicate (zrc-006, zgw.Grants.TypeCond) on the zaak columns;
+// col prefixes them ("" or "z.").
 func authCond(g *zgw.Grants, col string, scopes ...string) (cond string, args []any, all bool) {
-	all, limits := g.TypeLimits(component, scopes...)
-	if all {
-		return "", nil, true
-	}
-	if len(limits) == 0 {
-		return "1=0", nil, false
-	}
-	byRank := map[int][]any{}
-	for t, rank := range limits {
-		byRank[rank] = append(byRank[rank], t)
-	}
-	var conds []string
-	for rank := range len(zgw.Vertrouwelijkheden()) {
-		types := byRank[rank]
-		if len(types) == 0 {
-			continue
-		}
-		slices.SortFunc(types, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-		conds = append(conds, "("+col+"zaaktype IN ("+strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")+") AND "+col+"vertrouwelijkheid <= ?)")
-		args = append(append(args, types...), rank)
-	}
-	return strings.Join(conds, " OR "), args, false
+	return g.TypeCond(component, col+"zaaktype", col+"vertrouwelijkheid", scopes...)
 }
 
 // authSub adds to w, for a sub-resource table with a zaak_id column, that its zaak is
