@@ -226,6 +226,5 @@ func newLock() string {
 	return hex.EncodeToString(b)
 }
 
-
 // writeJSON answers a non-detail JSON body (lists, lock).
 func writeJSON(c *zgw.Call, v any) error { return c.JSON(http.StatusOK, v) }
