@@ -156,7 +156,7 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 		a.Notificaties = notificaties.NewRegister(a.DB)
 		d := cfg.Delivery
 		a.Deliverer = outbox.New(a.DB, a.Notificaties, outbox.Config{Workers: d.Workers, Timeout: d.Timeout,
-			BaseBackoff: d.Backoff, MaxBackoff: d.MaxBackoff, MaxAge: d.MaxAge}, a.Log)
+			BaseBackoff: d.Backoff, MaxBackoff: d.MaxBackoff, MaxAge: d.MaxAge, Retention: d.Retention}, a.Log)
 		metrics.MustRegister(a.Deliverer.Collectors()...)
 	}
 	if cfg.Serves("documenten") {

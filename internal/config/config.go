@@ -43,13 +43,15 @@ type Config struct {
 }
 
 // Delivery tunes notification delivery; zero values take the defaults of the delivery engine
-// (64 workers, 10 s timeout, retries from 5 s doubling up to 1 h, dead letter after 24 h).
+// (64 workers, 10 s timeout, retries from 5 s doubling up to 1 h, dead letter after 24 h,
+// log kept 7 days).
 type Delivery struct {
 	Workers    int
 	Timeout    time.Duration
 	Backoff    time.Duration
 	MaxBackoff time.Duration
 	MaxAge     time.Duration
+	Retention  time.Duration
 }
 
 // FlagSet declares the flags of cfg on a new flag set named name.
@@ -83,6 +85,7 @@ func FlagSet(name string, cfg *Config, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.RemoteSecret, "remote-secret", "", "secret of --remote-client-id (MEENT_REMOTE_SECRET)")
 	fs.StringVar(&cfg.BlobURL, "blob-url", "", "document content storage: file:///dir or s3://bucket?region=...; default files under --data-dir (MEENT_BLOB_URL)")
 	fs.Int64Var(&cfg.MaxDocumentSize, "max-document-size", 4<<30, "largest document content in bytes (MEENT_MAX_DOCUMENT_SIZE)")
+	fs.DurationVar(&cfg.Delivery.Retention, "delivery-retention", 7*24*time.Hour, "how long the delivery log and routed outbox rows are kept (MEENT_DELIVERY_RETENTION)")
 	return fs
 }
 
