@@ -69,3 +69,38 @@ func firstOr404[T any](outs []T, err error) (T, error) {
 	}
 	return outs[0], nil
 }
+
+// subByPath loads the sub-resource whose uuid the path names with load, and checks that the
+// client holds one of scopes(zaak) on its zaak (zrc-006).
+func subByPath[T any](c *zgw.Call, r *register, load func(context.Context, db.Querier, string, ...any) ([]T, error),
+	zaakID func(T) int64, scopes func(*zaakRef) []string) (T, *zaakRef, error) {
+	var none T
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return none, nil, zgw.ErrNotFound()
+	}
+	out, err := load(c.Ctx(), r.db, "s.uuid = $1", id)
+	if err != nil {
+		return none, nil, err
+	}
+	if len(out) == 0 {
+		return none, nil, zgw.ErrNotFound()
+	}
+	z, err := r.zaakOf(c, zaakID(out[0]), scopes)
+	if err != nil {
+		return none, nil, err
+	}
+	return out[0], z, nil
+}
+
+// subRetrieve answers the detail of a sub-resource found by byPath.
+func subRetrieve[T any](c *zgw.Call, byPath func(*zgw.Call, func(*zaakRef) []string) (T, *zaakRef, error)) error {
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	out, _, err := byPath(c, readScopes)
+	if err != nil {
+		return err
+	}
+	return c.Detail(out)
+}

@@ -90,34 +90,10 @@ func (r *register) resultaatList(c *zgw.Call) error {
 // resultaatByPath loads the resultaat of the path and checks the client holds one of
 // scopes(zaak) on its zaak.
 func (r *register) resultaatByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*resultaatOut, *zaakRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.resultaatLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	z, err := r.zaakOf(c, out[0].zaakID, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out[0], z, nil
+	return subByPath(c, r, r.resultaatLoad, func(o *resultaatOut) int64 { return o.zaakID }, scopes)
 }
 
-func (r *register) resultaatRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.resultaatByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
-}
+func (r *register) resultaatRetrieve(c *zgw.Call) error { return subRetrieve(c, r.resultaatByPath) }
 
 func (r *register) resultaatCreate(c *zgw.Call) error {
 	ctx := c.Ctx()

@@ -164,34 +164,10 @@ func (r *register) rolList(c *zgw.Call) error {
 // rolByPath loads the rol of the path and checks the client holds one of scopes(zaak) on its
 // zaak.
 func (r *register) rolByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*rolOut, *zaakRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.rolLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	z, err := r.zaakOf(c, out[0].zaakID, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out[0], z, nil
+	return subByPath(c, r, r.rolLoad, func(o *rolOut) int64 { return o.zaakID }, scopes)
 }
 
-func (r *register) rolRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.rolByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
-}
+func (r *register) rolRetrieve(c *zgw.Call) error { return subRetrieve(c, r.rolByPath) }
 
 // rolIdentificatie is the union of the identifying fields of the betrokkeneIdentificatie
 // variants; which of them apply depends on betrokkeneType.

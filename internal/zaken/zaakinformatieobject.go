@@ -115,34 +115,10 @@ func (r *register) zioList(c *zgw.Call) error {
 }
 
 func (r *register) zioByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zioOut, *zaakRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.zioLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	z, err := r.zaakOf(c, out[0].zaakID, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out[0], z, nil
+	return subByPath(c, r, r.zioLoad, func(o *zioOut) int64 { return o.zaakID }, scopes)
 }
 
-func (r *register) zioRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.zioByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
-}
+func (r *register) zioRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zioByPath) }
 
 // zioStatus resolves the status field: a status of the same zaak (nil when unset).
 func (r *register) zioStatus(ctx context.Context, u *string, z *zaakRef) (any, error) {

@@ -115,34 +115,10 @@ func (r *register) zaakobjectList(c *zgw.Call) error {
 // zaakobjectByPath loads the zaakobject of the path and checks the client holds one of
 // scopes(zaak) on its zaak.
 func (r *register) zaakobjectByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakobjectOut, *zaakRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.zaakobjectLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	z, err := r.zaakOf(c, out[0].zaakID, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out[0], z, nil
+	return subByPath(c, r, r.zaakobjectLoad, func(o *zaakobjectOut) int64 { return o.zaakID }, scopes)
 }
 
-func (r *register) zaakobjectRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.zaakobjectByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
-}
+func (r *register) zaakobjectRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zaakobjectByPath) }
 
 // zaakobjectCheck runs the rules the schema cannot express (zaken.md §5).
 func (r *register) zaakobjectCheck(ctx context.Context, in *zaakobjectIn, z *zaakRef, sent func(string) bool) error {
