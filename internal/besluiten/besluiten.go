@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/meent/meent/internal/db"
@@ -127,38 +126,9 @@ func actie(c *zgw.Call) string {
 }
 
 // types resolves catalogue types and other registers' objects by URL once per request.
-type types struct {
-	refs *zgw.Resolver
-	mu   sync.Mutex
-	raw  map[string]json.RawMessage
-}
+type types struct{ *zgw.Memo }
 
-func newTypes(r *register) *types { return &types{refs: r.api.Refs, raw: map[string]json.RawMessage{}} }
-
-// get fetches the resource at u for field (bad-url / invalid-resource answered by Refs) and
-// decodes it into dst.
-func (t *types) get(ctx context.Context, field, u string, dst any, mustHave ...string) error {
-	t.mu.Lock()
-	b, ok := t.raw[u]
-	t.mu.Unlock()
-	if !ok {
-		var m json.RawMessage
-		if err := t.refs.Resource(ctx, field, u, &m, mustHave...); err != nil {
-			return err
-		}
-		b = m
-		t.mu.Lock()
-		t.raw[u] = b
-		t.mu.Unlock()
-	}
-	if dst == nil {
-		return nil
-	}
-	if err := json.Unmarshal(b, dst); err != nil {
-		return zgw.FieldError(field, "invalid-resource", "De URL "+u+" wijst niet naar het verwachte soort resource.")
-	}
-	return nil
-}
+func newTypes(r *register) *types { return &types{r.api.Refs.Memo()} }
 
 // besluittype is what the register reads of a Catalogi besluittype.
 type besluittype struct {
@@ -171,7 +141,7 @@ type besluittype struct {
 // besluittype resolves a besluittype URL (brc-001): it must lead to a Catalogi besluittype.
 func (t *types) besluittype(ctx context.Context, field, u string) (*besluittype, error) {
 	var bt besluittype
-	if err := t.get(ctx, field, u, &bt, "catalogus", "omschrijving", "zaaktypen", "informatieobjecttypen", "besluitcategorie"); err != nil {
+	if err := t.Get(ctx, field, u, &bt, "catalogus", "omschrijving", "zaaktypen", "informatieobjecttypen", "besluitcategorie"); err != nil {
 		return nil, err
 	}
 	if bt.URL == "" {

@@ -165,7 +165,7 @@ func (r *register) bioCreate(c *zgw.Call) error {
 	t := newTypes(r)
 	// brc-003: the informatieobject URL resolves to a Documenten informatieobject.
 	var io informatieobject
-	if err := t.get(ctx, "informatieobject", in.Informatieobject, &io, "informatieobjecttype", "bronorganisatie", "titel"); err != nil {
+	if err := t.Get(ctx, "informatieobject", in.Informatieobject, &io, "informatieobjecttype", "bronorganisatie", "titel"); err != nil {
 		return err
 	}
 	if err := r.brc008Informatieobjecttype(ctx, t, b.Besluittype, io.Informatieobjecttype); err != nil {

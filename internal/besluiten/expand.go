@@ -68,7 +68,7 @@ func (r *register) expandBesluiten(c *zgw.Call, t *types, bs []*besluitOut, exp 
 		case "besluittype":
 			for _, b := range bs {
 				var m json.RawMessage
-				if err := t.get(ctx, "expand", b.Besluittype, &m); err != nil {
+				if err := t.Get(ctx, "expand", b.Besluittype, &m); err != nil {
 					return err
 				}
 				b.Expand[key] = m
@@ -95,7 +95,7 @@ func (r *register) expandZaak(c *zgw.Call, t *types, u string, sub zgw.Expand) (
 		u += "?expand=" + url.QueryEscape(strings.Join(paths(sub, ""), ","))
 	}
 	var m json.RawMessage
-	if err := t.get(c.Ctx(), "expand", u, &m, "zaaktype", "vertrouwelijkheidaanduiding"); err != nil {
+	if err := t.Get(c.Ctx(), "expand", u, &m, "zaaktype", "vertrouwelijkheidaanduiding"); err != nil {
 		return nil, err
 	}
 	var z zaak
@@ -159,7 +159,7 @@ func (r *register) expandBIOs(c *zgw.Call, t *types, bios []*bioOut, exp zgw.Exp
 // informatieobjecttype is expanded here from the catalogue when sub asks for it.
 func (r *register) expandInformatieobject(c *zgw.Call, t *types, u string, sub zgw.Expand) (any, error) {
 	var m map[string]json.RawMessage
-	if err := t.get(c.Ctx(), "expand", u, &m, "informatieobjecttype"); err != nil {
+	if err := t.Get(c.Ctx(), "expand", u, &m, "informatieobjecttype"); err != nil {
 		return nil, err
 	}
 	var io informatieobject
@@ -172,7 +172,7 @@ func (r *register) expandInformatieobject(c *zgw.Call, t *types, u string, sub z
 	}
 	if _, ok := sub["informatieobjecttype"]; ok {
 		var iot json.RawMessage
-		if err := t.get(c.Ctx(), "expand", io.Informatieobjecttype, &iot); err != nil {
+		if err := t.Get(c.Ctx(), "expand", io.Informatieobjecttype, &iot); err != nil {
 			return nil, err
 		}
 		e, _ := json.Marshal(map[string]json.RawMessage{"informatieobjecttype": iot})

@@ -116,11 +116,11 @@ type zaaktype struct {
 // besluittype of the besluit.
 func (r *register) brc007Zaak(ctx context.Context, t *types, zaakURL, besluittypeURL string) error {
 	var z zaak
-	if err := t.get(ctx, "zaak", zaakURL, &z, "zaaktype", "bronorganisatie", "startdatum"); err != nil {
+	if err := t.Get(ctx, "zaak", zaakURL, &z, "zaaktype", "bronorganisatie", "startdatum"); err != nil {
 		return err
 	}
 	var zt zaaktype
-	if err := t.get(ctx, "zaak", z.Zaaktype, &zt, "besluittypen", "catalogus"); err != nil {
+	if err := t.Get(ctx, "zaak", z.Zaaktype, &zt, "besluittypen", "catalogus"); err != nil {
 		return zgw.FieldError("zaak", "invalid-resource", "Het zaaktype van de zaak kon niet gelezen worden.")
 	}
 	if !slices.Contains(zt.Besluittypen, besluittypeURL) {

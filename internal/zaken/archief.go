@@ -42,7 +42,7 @@ func (r *register) zrc007Afsluiten(ctx context.Context, tx *db.Tx, t *types, z *
 		return fmt.Errorf("resultaat: %w", err)
 	}
 	var rt resultaattype
-	if err := t.get(ctx, "resultaattype", rtURL, &rt, "zaaktype", "archiefnominatie", "brondatumArchiefprocedure"); err != nil {
+	if err := t.Get(ctx, "resultaattype", rtURL, &rt, "zaaktype", "archiefnominatie", "brondatumArchiefprocedure"); err != nil {
 		return zgw.FieldError("nonFieldErrors", "resultaattype-unreachable", "Het resultaattype van de zaak kan niet opgehaald worden.")
 	}
 	if err := r.zrc007Gebruiksrecht(ctx, tx, z); err != nil {

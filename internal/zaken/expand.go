@@ -72,7 +72,7 @@ func (r *register) expandZakenWith(c *zgw.Call, t *types, zaken []*zaakOut, exp 
 		case "zaaktype":
 			for _, z := range zaken {
 				var m json.RawMessage
-				if err := t.get(ctx, "expand", z.Zaaktype, &m); err != nil {
+				if err := t.Get(ctx, "expand", z.Zaaktype, &m); err != nil {
 					return err
 				}
 				z.Expand[key] = m
@@ -111,7 +111,7 @@ func (r *register) expandZakenWith(c *zgw.Call, t *types, zaken []*zaakOut, exp 
 					byURL[x.URL] = x
 					if _, ok := sub["resultaattype"]; ok {
 						var m json.RawMessage
-						if err := t.get(ctx, "expand", x.Resultaattype, &m); err != nil {
+						if err := t.Get(ctx, "expand", x.Resultaattype, &m); err != nil {
 							return err
 						}
 						x.Expand = map[string]any{"resultaattype": m}
@@ -254,7 +254,7 @@ func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key st
 			// An unset zaakobjecttype is left out: the schema has no empty ZaakObjectType.
 			if _, ok := sub["zaakobjecttype"]; ok && x.Zaakobjecttype != "" {
 				var m json.RawMessage
-				if err := t.get(ctx, "expand", x.Zaakobjecttype, &m); err != nil {
+				if err := t.Get(ctx, "expand", x.Zaakobjecttype, &m); err != nil {
 					return nil, err
 				}
 				x.Expand = map[string]any{"zaakobjecttype": m}
@@ -381,7 +381,7 @@ func (r *register) expandStatussen(c *zgw.Call, t *types, uuids []string, sub zg
 		s.Expand = map[string]any{}
 		if _, ok := sub["statustype"]; ok {
 			var m json.RawMessage
-			if err := t.get(ctx, "expand", s.Statustype, &m); err != nil {
+			if err := t.Get(ctx, "expand", s.Statustype, &m); err != nil {
 				return nil, err
 			}
 			s.Expand["statustype"] = m
@@ -436,7 +436,7 @@ func (r *register) expandRollen(c *zgw.Call, t *types, uuids []string, sub zgw.E
 		x.Expand = map[string]any{}
 		if _, ok := sub["roltype"]; ok {
 			var m json.RawMessage
-			if err := t.get(ctx, "expand", x.Roltype, &m); err != nil {
+			if err := t.Get(ctx, "expand", x.Roltype, &m); err != nil {
 				return nil, err
 			}
 			x.Expand["roltype"] = m

@@ -145,7 +145,7 @@ func (r *register) resultaatCreate(c *zgw.Call) error {
 // zrc-020: the resultaattype belongs to the zaaktype of the zaak.
 func (r *register) zrc020Resultaattype(ctx context.Context, t *types, u string, z *zaakRef) error {
 	var rt resultaattype
-	if err := t.get(ctx, "resultaattype", u, &rt, "zaaktype", "archiefnominatie", "brondatumArchiefprocedure"); err != nil {
+	if err := t.Get(ctx, "resultaattype", u, &rt, "zaaktype", "archiefnominatie", "brondatumArchiefprocedure"); err != nil {
 		return err
 	}
 	if rt.Zaaktype != z.zaaktype {

@@ -226,7 +226,7 @@ func (r *register) rolCreate(c *zgw.Call) error {
 		return zgw.ErrForbidden()
 	}
 	var rt roltype
-	if err := newTypes(r).get(ctx, "roltype", in.Roltype, &rt, "zaaktype", "omschrijving", "omschrijvingGeneriek"); err != nil {
+	if err := newTypes(r).Get(ctx, "roltype", in.Roltype, &rt, "zaaktype", "omschrijving", "omschrijvingGeneriek"); err != nil {
 		return err
 	}
 	if err := zrc019Roltype(&rt, z); err != nil {

@@ -259,7 +259,7 @@ func (r *register) statusCreate(c *zgw.Call) error {
 	}
 	t := newTypes(r)
 	var st statustype
-	if err := t.get(ctx, "statustype", in.Statustype, &st, "zaaktype", "volgnummer", "omschrijving"); err != nil {
+	if err := t.Get(ctx, "statustype", in.Statustype, &st, "zaaktype", "volgnummer", "omschrijving"); err != nil {
 		return err
 	}
 	if err := zrc016Statustype(&st, z); err != nil {

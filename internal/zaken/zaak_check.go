@@ -38,7 +38,7 @@ func (r *register) zaakCheck(ctx context.Context, c *zgw.Call, t *types, in *zaa
 		}
 	}
 	if sent("selectielijstklasse") && in.Selectielijstklasse != "" {
-		if err := mergeInvalid(&errs, t.get(ctx, "selectielijstklasse", in.Selectielijstklasse, nil, "procesType", "volledigNummer")); err != nil {
+		if err := mergeInvalid(&errs, t.Get(ctx, "selectielijstklasse", in.Selectielijstklasse, nil, "procesType", "volledigNummer")); err != nil {
 			return err
 		}
 	}
@@ -93,7 +93,7 @@ func (r *register) zrc001Zaaktype(ctx context.Context, t *types, u string) (*zaa
 
 // zrc-010: communicatiekanaal must be a communicatiekanaal of the Referentielijsten API.
 func zrc010Communicatiekanaal(ctx context.Context, t *types, u string) error {
-	return t.get(ctx, "communicatiekanaal", u, nil, "url", "naam", "omschrijving")
+	return t.Get(ctx, "communicatiekanaal", u, nil, "url", "naam", "omschrijving")
 }
 
 // zrc-011: every relevanteAndereZaken url leads to a zaak.
@@ -110,7 +110,7 @@ func (r *register) zrc011RelevanteAndereZaken(ctx context.Context, t *types, rel
 			}
 			continue
 		}
-		err := t.get(ctx, name, z.URL, nil, "bronorganisatie", "zaaktype", "startdatum")
+		err := t.Get(ctx, name, z.URL, nil, "bronorganisatie", "zaaktype", "startdatum")
 		if err := mergeInvalid(errs, err); err != nil {
 			return err
 		}

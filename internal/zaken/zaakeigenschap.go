@@ -156,7 +156,7 @@ func (r *register) zaakeigenschapRetrieve(c *zgw.Call) error {
 // zrc-018: the eigenschap belongs to the zaaktype of the zaak.
 func (r *register) zrc018Eigenschap(ctx context.Context, u string, z *zaakRef) (*eigenschap, error) {
 	var e eigenschap
-	if err := newTypes(r).get(ctx, "eigenschap", u, &e, "zaaktype", "naam", "specificatie"); err != nil {
+	if err := newTypes(r).Get(ctx, "eigenschap", u, &e, "zaaktype", "naam", "specificatie"); err != nil {
 		return nil, err
 	}
 	if e.Zaaktype != z.zaaktype {

@@ -159,7 +159,7 @@ func (r *register) zrc017Informatieobjecttype(ctx context.Context, iot string, z
 	var zt struct {
 		Informatieobjecttypen []string `json:"informatieobjecttypen"`
 	}
-	if err := t.get(ctx, "zaak", z.zaaktype, &zt); err != nil {
+	if err := t.Get(ctx, "zaak", z.zaaktype, &zt); err != nil {
 		return err
 	}
 	if slices.Contains(zt.Informatieobjecttypen, iot) {
@@ -172,12 +172,12 @@ func (r *register) zrc017Informatieobjecttype(ctx context.Context, iot string, z
 		Catalogus    string `json:"catalogus"`
 	}
 	var own iotype
-	if err := t.get(ctx, "informatieobject", iot, &own, "omschrijving", "catalogus"); err != nil {
+	if err := t.Get(ctx, "informatieobject", iot, &own, "omschrijving", "catalogus"); err != nil {
 		return missing
 	}
 	for _, u := range zt.Informatieobjecttypen {
 		var listed iotype
-		if err := t.get(ctx, "informatieobject", u, &listed); err == nil && listed == own {
+		if err := t.Get(ctx, "informatieobject", u, &listed); err == nil && listed == own {
 			return nil
 		}
 	}

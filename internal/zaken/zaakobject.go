@@ -170,7 +170,7 @@ func (r *register) zaakobjecttypeOfZaak(ctx context.Context, u string, z *zaakRe
 	var zot struct {
 		Zaaktype string `json:"zaaktype"`
 	}
-	if err := newTypes(r).get(ctx, "zaakobjecttype", u, &zot, "zaaktype", "objecttype", "relatieOmschrijving"); err != nil {
+	if err := newTypes(r).Get(ctx, "zaakobjecttype", u, &zot, "zaaktype", "objecttype", "relatieOmschrijving"); err != nil {
 		return err
 	}
 	if zot.Zaaktype != z.zaaktype {

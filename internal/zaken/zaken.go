@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/meent/meent/internal/db"
@@ -137,38 +136,9 @@ func pathUUID(c *zgw.Call, name string) string {
 }
 
 // types resolves catalogue types (zaaktype, statustype, ...) by URL once per request.
-type types struct {
-	refs *zgw.Resolver
-	mu   sync.Mutex
-	raw  map[string]json.RawMessage
-}
+type types struct{ *zgw.Memo }
 
-func newTypes(r *register) *types { return &types{refs: r.api.Refs, raw: map[string]json.RawMessage{}} }
-
-// get fetches the type at u for field (bad-url / invalid-resource answered by Refs) and
-// decodes it into dst.
-func (t *types) get(ctx context.Context, field, u string, dst any, mustHave ...string) error {
-	t.mu.Lock()
-	b, ok := t.raw[u]
-	t.mu.Unlock()
-	if !ok {
-		var m json.RawMessage
-		if err := t.refs.Resource(ctx, field, u, &m, mustHave...); err != nil {
-			return err
-		}
-		b = m
-		t.mu.Lock()
-		t.raw[u] = b
-		t.mu.Unlock()
-	}
-	if dst == nil {
-		return nil
-	}
-	if err := json.Unmarshal(b, dst); err != nil {
-		return zgw.FieldError(field, "invalid-resource", "De URL "+u+" wijst niet naar het verwachte soort resource.")
-	}
-	return nil
-}
+func newTypes(r *register) *types { return &types{r.api.Refs.Memo()} }
 
 // zaaktype is what the Zaken register reads of a Catalogi zaaktype.
 type zaaktype struct {
@@ -186,7 +156,7 @@ type zaaktype struct {
 // zaaktype resolves a zaaktype URL (zrc-001): it must lead to a zaaktype.
 func (t *types) zaaktype(ctx context.Context, field, u string) (*zaaktype, error) {
 	var zt zaaktype
-	if err := t.get(ctx, field, u, &zt, "identificatie", "catalogus", "statustypen", "roltypen", "resultaattypen", "vertrouwelijkheidaanduiding"); err != nil {
+	if err := t.Get(ctx, field, u, &zt, "identificatie", "catalogus", "statustypen", "roltypen", "resultaattypen", "vertrouwelijkheidaanduiding"); err != nil {
 		return nil, err
 	}
 	if zt.URL == "" {

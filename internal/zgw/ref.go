@@ -242,6 +242,42 @@ func (r *Resolver) Resource(ctx context.Context, field, u string, dst any, mustH
 	return nil
 }
 
+// Memo resolves each URL reference once per request: a handler that checks a status, a rol
+// and a resultaat of one zaaktype reads that zaaktype once. It is safe for the goroutines of
+// one request.
+type Memo struct {
+	refs *Resolver
+	mu   sync.Mutex
+	raw  map[string]json.RawMessage
+}
+
+// Memo returns an empty Memo over r; make one per request.
+func (r *Resolver) Memo() *Memo { return &Memo{refs: r, raw: map[string]json.RawMessage{}} }
+
+// Get is Resource, with each URL fetched once per Memo.
+func (m *Memo) Get(ctx context.Context, field, u string, dst any, mustHave ...string) error {
+	m.mu.Lock()
+	b, ok := m.raw[u]
+	m.mu.Unlock()
+	if !ok {
+		var raw json.RawMessage
+		if err := m.refs.Resource(ctx, field, u, &raw, mustHave...); err != nil {
+			return err
+		}
+		b = raw
+		m.mu.Lock()
+		m.raw[u] = b
+		m.mu.Unlock()
+	}
+	if dst == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		return FieldError(field, "invalid-resource", "De URL "+u+" wijst niet naar het verwachte soort resource.")
+	}
+	return nil
+}
+
 // ResponseBuffer collects a response to an in-process request (URL references, seeding).
 type ResponseBuffer struct {
 	header http.Header
