@@ -28,6 +28,7 @@ var commonPatches = []patchFunc{
 	patchCatalogiOperations,
 	patchNotificaties,
 	patchWijzigingen,
+	patchProblemResponses,
 }
 
 // patchServers makes the one server the mount path, so that routing a
@@ -519,6 +520,105 @@ func patchWijzigingen(b *bundle, api API, doc *yaml.Node) error {
 		set(p, "additionalProperties", fromYAML("nullable: true"))
 		b.patch(api, "/components/schemas/Wijzigingen/properties/"+name, "`nullable: true`, members may be null",
 			"oud is null on create and nieuw on destroy (algemeen §12); a resource's own null fields appear inside them.")
+	}
+	return nil
+}
+
+// patchProblemResponses: the Open Klant and Open Object specs document only the success
+// responses, while the services answer bad input with 400, missing credentials or permissions
+// with 401/403 and unknown resources with 404 (Django REST framework's exceptions). Meent
+// answers those with the problem+json bodies every register uses; the spec says so, so
+// clients and the contract tests know the shapes.
+func patchProblemResponses(b *bundle, api API, doc *yaml.Node) error {
+	switch api.Name {
+	case "klantinteracties", "objecten", "objecttypen":
+	default:
+		return nil
+	}
+	schemas := dig(doc, "components", "schemas")
+	if schemas == nil {
+		return fmt.Errorf("%s: no components/schemas", api.Name)
+	}
+	fout := `
+type: object
+description: Formaat van HTTP 4xx en 5xx fouten.
+properties:
+  type: {type: string}
+  code: {type: string}
+  title: {type: string}
+  status: {type: integer}
+  detail: {type: string}
+  instance: {type: string}
+required: [code, detail, instance, status, title]
+`
+	if get(schemas, "Fout") == nil {
+		set(schemas, "Fout", fromYAML(fout))
+	}
+	if get(schemas, "ValidatieFout") == nil {
+		v := fromYAML(fout + `
+`)
+		props := get(v, "properties")
+		set(props, "invalidParams", fromYAML(`
+type: array
+items:
+  type: object
+  properties:
+    name: {type: string}
+    code: {type: string}
+    reason: {type: string}
+  required: [name, code, reason]
+`))
+		set(v, "required", fromYAML(`[code, detail, instance, status, title, invalidParams]`))
+		set(schemas, "ValidatieFout", v)
+	}
+	errs := []struct{ status, schema, desc string }{
+		{"400", "ValidatieFout", "Bad request"},
+		{"401", "Fout", "Unauthorized"},
+		{"403", "Fout", "Forbidden"},
+		{"404", "Fout", "Not found"},
+		{"406", "Fout", "Not acceptable"},
+		{"412", "Fout", "Precondition failed"},
+		{"415", "Fout", "Unsupported media type"},
+		{"500", "Fout", "Internal server error"},
+	}
+	paths := get(doc, "paths")
+	var added []string
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		path := paths.Content[i].Value
+		item := paths.Content[i+1]
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			method := item.Content[j].Value
+			switch method {
+			case "get", "put", "post", "patch", "delete":
+			default:
+				continue
+			}
+			responses := get(item.Content[j+1], "responses")
+			if responses == nil {
+				continue
+			}
+			n := 0
+			for _, e := range errs {
+				if get(responses, e.status) != nil {
+					continue
+				}
+				set(responses, e.status, fromYAML(fmt.Sprintf(`
+description: %s
+content:
+  application/problem+json:
+    schema:
+      $ref: '#/components/schemas/%s'
+`, e.desc, e.schema)))
+				n++
+			}
+			if n > 0 {
+				added = append(added, method+" "+path)
+			}
+		}
+	}
+	if len(added) > 0 {
+		b.patch(api, "/paths/*/*/responses", fmt.Sprintf("problem+json error responses (400 `ValidatieFout`; 401, 403, 404, 406, 412, 415, 500 `Fout`) added to %d operations", len(added)),
+			"The spec documents only success responses; Open Klant and Open Object answer bad input, missing credentials or permissions and unknown resources with errors, which Meent renders as the ZGW problem+json of every other register.")
 	}
 	return nil
 }
