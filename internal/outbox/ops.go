@@ -108,7 +108,21 @@ func (x *Deliverer) Replay(ctx context.Context, abonnement, id string) (int, err
 	if err != nil {
 		return 0, fmt.Errorf("replay: %w", err)
 	}
+	if n > 0 {
+		x.closeCircuit(a)
+	}
 	return int(n), nil
+}
+
+// closeCircuit forgets this node's failures of a subscriber: a replay is a beheerder saying
+// "try now", which an open circuit (up to CircuitMaxCooldown) would otherwise postpone. A
+// receiver that still fails opens it again after CircuitThreshold attempts.
+func (x *Deliverer) closeCircuit(abonnement string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if l := x.lanes[abonnement]; l != nil {
+		l.fails, l.opens, l.openUntil = 0, 0, time.Time{}
+	}
 }
 
 // Pause stops deliveries to an abonnement (they wait, they are not dropped); Resume restarts them.

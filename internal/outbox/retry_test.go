@@ -148,6 +148,44 @@ func TestReplayDeadLetters(t *testing.T) {
 	})
 }
 
+// A replay is tried at once, also when the failures before it opened the subscriber's
+// circuit: the beheerder's "try now" does not wait out the cool-down.
+func TestReplayClosesTheCircuit(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		rcv := newReceiver(t)
+		rcv.set(503, 0, false)
+		var router fakeRouter
+		router.add("zaken", testTarget(rcv, abo1))
+		x, clk := simulated(t, d, &router, Config{MaxAge: 30 * time.Minute, CircuitMaxCooldown: time.Hour})
+		notify(t, d, "zaken", "http://meent/zaken/1")
+		var dead []Delivery
+		for range 60 {
+			settle(t, x)
+			var err error
+			if dead, _, err = x.Deliveries(ctx, abo1, StateDead, 1, 10); err != nil {
+				t.Fatal(err)
+			}
+			if len(dead) == 1 {
+				break // replayed while this node still remembers the open circuit
+			}
+			clk.Add(time.Minute)
+		}
+		if len(dead) != 1 {
+			t.Fatalf("no dead letter: %v", states(t, d))
+		}
+		rcv.set(204, 0, false)
+		if n, err := x.Replay(ctx, abo1, dead[0].ID); err != nil || n != 1 {
+			t.Fatalf("replay: %d, %v", n, err)
+		}
+		settle(t, x)
+		if got := rcv.received(); len(got) != 1 {
+			t.Fatalf("after the replay, without waiting: %d received, want 1", len(got))
+		}
+	})
+}
+
 // A paused abonnement's deliveries wait (and do not age into dead letters); after Resume they
 // are delivered.
 func TestPauseAndResume(t *testing.T) {
