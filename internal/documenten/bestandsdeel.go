@@ -53,7 +53,7 @@ func (r *register) bestandsdeelUpdate(c *zgw.Call) error {
 	}
 	d, err := docRefBy(ctx, r.db, "id = $1", docID, false)
 	if err != nil || d == nil {
-		return errors2(err)
+		return orNotFound(err)
 	}
 	if !d.allows(c, scopeBijwerken) {
 		return zgw.ErrForbidden()

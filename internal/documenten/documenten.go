@@ -186,6 +186,36 @@ func (r *register) docOf(c *zgw.Call, q db.Querier, id string, forUpdate bool, s
 	return d, nil
 }
 
+// childOf loads the resource of a document (gebruiksrechten, objectinformatieobject,
+// verzending) whose uuid (in column uuidCol) the path names, for a request that needs one of
+// scopes on its document: 404 when there is none, 403 when the client may not.
+func childOf[T any](c *zgw.Call, r *register, load func(context.Context, db.Querier, string, ...any) ([]T, error),
+	uuidCol string, docID func(T) int64, scopes ...string) (T, *docRef, error) {
+	var none T
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return none, nil, zgw.ErrNotFound()
+	}
+	out, err := load(c.Ctx(), r.db, uuidCol+" = $1", id)
+	if err != nil {
+		return none, nil, err
+	}
+	if len(out) == 0 {
+		return none, nil, zgw.ErrNotFound()
+	}
+	d, err := docRefBy(c.Ctx(), r.db, "id = $1", docID(out[0]), false)
+	if err != nil {
+		return none, nil, err
+	}
+	if d == nil {
+		return none, nil, zgw.ErrNotFound()
+	}
+	if !d.allows(c, scopes...) {
+		return none, nil, zgw.ErrForbidden()
+	}
+	return out[0], d, nil
+}
+
 // record writes the notification of a change to something of document d and its audit
 // entry. A destroyed document takes its trail along (drc-008), so it gets no entry.
 func (r *register) record(c *zgw.Call, tx *db.Tx, d *docRef, resource, resourceURL, actie, weergave string, status int, oud, nieuw any) error {

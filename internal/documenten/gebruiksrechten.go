@@ -159,21 +159,8 @@ func (r *register) gebruiksrechtenRetrieve(c *zgw.Call) error {
 // gebruiksrechtenOf loads the gebruiksrechten of the path for a client with one of scopes
 // on its document.
 func (r *register) gebruiksrechtenOf(c *zgw.Call, scopes ...string) (*gebruiksrechtenOut, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, zgw.ErrNotFound()
-	}
-	out, err := r.gebruiksrechtenLoad(c.Ctx(), r.db, "g.uuid = $1", id)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, zgw.ErrNotFound()
-	}
-	if _, err := r.docOf(c, r.db, strings.TrimPrefix(out[0].Informatieobject, r.api.Base()+"/"+collectionEIO+"/"), false, scopes...); err != nil {
-		return nil, err
-	}
-	return out[0], nil
+	o, _, err := childOf(c, r, r.gebruiksrechtenLoad, "g.uuid", func(o *gebruiksrechtenOut) int64 { return o.docID }, scopes...)
+	return o, err
 }
 
 func (in *gebruiksrechtenIn) times() (start time.Time, eind any, err error) {
@@ -325,7 +312,7 @@ func (r *register) gebruiksrechtenDestroy(c *zgw.Call) error {
 	}
 	d, err := docRefBy(ctx, r.db, "id = $1", cur.docID, false)
 	if err != nil || d == nil {
-		return errors2(err)
+		return orNotFound(err)
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
 		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM gebruiksrechten WHERE id = $1`, cur.id))
@@ -352,8 +339,8 @@ func (r *register) gebruiksrechtenDestroy(c *zgw.Call) error {
 	return c.NoContent()
 }
 
-// errors2 is err, or a 404 when the object vanished.
-func errors2(err error) error {
+// orNotFound is err, or a 404 when the object vanished.
+func orNotFound(err error) error {
 	if err != nil {
 		return err
 	}

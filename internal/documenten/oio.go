@@ -78,25 +78,7 @@ func (r *register) oioList(c *zgw.Call) error {
 }
 
 func (r *register) oioOf(c *zgw.Call, scopes ...string) (*oioOut, *docRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.oioLoad(c.Ctx(), r.db, "o.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	d, err := docRefBy(c.Ctx(), r.db, "id = $1", out[0].docID, false)
-	if err != nil || d == nil {
-		return nil, nil, errors2(err)
-	}
-	if !d.allows(c, scopes...) {
-		return nil, nil, zgw.ErrForbidden()
-	}
-	return out[0], d, nil
+	return childOf(c, r, r.oioLoad, "o.uuid", func(o *oioOut) int64 { return o.docID }, scopes...)
 }
 
 func (r *register) oioRetrieve(c *zgw.Call) error {

@@ -148,25 +148,7 @@ func (r *register) verzendingList(c *zgw.Call) error {
 }
 
 func (r *register) verzendingOf(c *zgw.Call, scopes ...string) (*verzendingOut, *docRef, error) {
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.verzendingLoad(c.Ctx(), r.db, "v.uuid = $1", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	d, err := docRefBy(c.Ctx(), r.db, "id = $1", out[0].docID, false)
-	if err != nil || d == nil {
-		return nil, nil, errors2(err)
-	}
-	if !d.allows(c, scopes...) {
-		return nil, nil, zgw.ErrForbidden()
-	}
-	return out[0], d, nil
+	return childOf(c, r, r.verzendingLoad, "v.uuid", func(o *verzendingOut) int64 { return o.docID }, scopes...)
 }
 
 func (r *register) verzendingRetrieve(c *zgw.Call) error {

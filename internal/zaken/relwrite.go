@@ -104,3 +104,45 @@ func subRetrieve[T any](c *zgw.Call, byPath func(*zgw.Call, func(*zaakRef) []str
 	}
 	return c.Detail(out)
 }
+
+// nestedLoad loads the relations of zaak z that match where ($2 onwards are args).
+type nestedLoad[T any] func(ctx context.Context, q db.Querier, z *zaakRef, where string, args ...any) ([]T, error)
+
+// nestedList answers all relations of the zaak of the path (zaakeigenschappen, zaakbesluiten:
+// plain lists in the spec).
+func nestedList[T any](c *zgw.Call, r *register, load nestedLoad[T]) error {
+	if err := c.Query().Err(); err != nil {
+		return err
+	}
+	z, err := r.pathZaak(c, readScopes)
+	if err != nil {
+		return err
+	}
+	out, err := load(c.Ctx(), r.db, z, "1=1")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// nestedByPath loads the relation whose uuid (in column uuidCol) the path names, of the zaak
+// of the path, for a client holding one of scopes(zaak) on it.
+func nestedByPath[T any](c *zgw.Call, r *register, load nestedLoad[T], uuidCol string, scopes func(*zaakRef) []string) (T, *zaakRef, error) {
+	var none T
+	z, err := r.pathZaak(c, scopes)
+	if err != nil {
+		return none, nil, err
+	}
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return none, nil, zgw.ErrNotFound()
+	}
+	out, err := load(c.Ctx(), r.db, z, uuidCol+" = $2", id)
+	if err != nil {
+		return none, nil, err
+	}
+	if len(out) == 0 {
+		return none, nil, zgw.ErrNotFound()
+	}
+	return out[0], z, nil
+}

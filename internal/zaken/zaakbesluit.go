@@ -49,50 +49,13 @@ func (r *register) zaakbesluitLoad(ctx context.Context, q db.Querier, z *zaakRef
 	return out, rows.Err()
 }
 
-func (r *register) zaakbesluitList(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	z, err := r.pathZaak(c, readScopes)
-	if err != nil {
-		return err
-	}
-	out, err := r.zaakbesluitLoad(c.Ctx(), r.db, z, "1=1")
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
-}
+func (r *register) zaakbesluitList(c *zgw.Call) error { return nestedList(c, r, r.zaakbesluitLoad) }
 
 func (r *register) zaakbesluitByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakbesluitOut, *zaakRef, error) {
-	z, err := r.pathZaak(c, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.zaakbesluitLoad(c.Ctx(), r.db, z, "uuid = $2", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	return out[0], z, nil
+	return nestedByPath(c, r, r.zaakbesluitLoad, "uuid", scopes)
 }
 
-func (r *register) zaakbesluitRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.zaakbesluitByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
-}
+func (r *register) zaakbesluitRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zaakbesluitByPath) }
 
 // zaakbesluitCreate records that a besluit refers to the zaak. The besluit URL must resolve
 // (zaken.md §5); a besluit is recorded once per zaak.

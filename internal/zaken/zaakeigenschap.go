@@ -108,49 +108,16 @@ func (r *register) pathZaak(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakR
 
 // zaakeigenschapList answers all eigenschappen of the zaak (a plain list in the spec).
 func (r *register) zaakeigenschapList(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	z, err := r.pathZaak(c, readScopes)
-	if err != nil {
-		return err
-	}
-	out, err := r.zaakeigenschapLoad(c.Ctx(), r.db, z, "1=1")
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return nestedList(c, r, r.zaakeigenschapLoad)
 }
 
 // zaakeigenschapByPath loads the zaakeigenschap of the path, of the zaak of the path.
 func (r *register) zaakeigenschapByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakeigenschapOut, *zaakRef, error) {
-	z, err := r.pathZaak(c, scopes)
-	if err != nil {
-		return nil, nil, err
-	}
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	out, err := r.zaakeigenschapLoad(c.Ctx(), r.db, z, "e.uuid = $2", id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, zgw.ErrNotFound()
-	}
-	return out[0], z, nil
+	return nestedByPath(c, r, r.zaakeigenschapLoad, "e.uuid", scopes)
 }
 
 func (r *register) zaakeigenschapRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	out, _, err := r.zaakeigenschapByPath(c, readScopes)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
+	return subRetrieve(c, r.zaakeigenschapByPath)
 }
 
 // zrc-018: the eigenschap belongs to the zaaktype of the zaak.
