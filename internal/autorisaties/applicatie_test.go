@@ -38,24 +38,6 @@ func acApplicatie(label string, scopes []string, clientIDs ...string) map[string
 	}
 }
 
-// wantInvalid fails unless r is a 400 with an invalidParams entry name/code.
-func wantInvalid(t *testing.T, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 (%s %s):\n%s", r.Status, name, code, r.Body)
-	}
-	var body struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &body)
-	for _, p := range body.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams %+v lack %s %s", body.InvalidParams, name, code)
-}
-
 // patch sends a PATCH with a partial body. The Autorisaties 1.0.0 spec reuses the full
 // Applicatie schema (clientIds and label required) as the PATCH body, so a partial body does
 // not match its letter; Open Zaak and Meent accept it as a partial update, which is what PATCH
@@ -135,7 +117,7 @@ func TestApplicatieCRUD(t *testing.T) {
 		// The spec documents no 400 for the consumer lookup, but a missing required parameter
 		// is one (algemeen §5), as in Open Zaak.
 		r := e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/applicaties/consumer", Token: e.Admin, Unchecked: true})
-		wantInvalid(t, r, "clientId", "required")
+		apptest.WantInvalid(t, r, "clientId", "required")
 
 		put := zrcApplicatie("Zaaksysteem 2", "zs-1", "zs-2")
 		put["autorisaties"] = []map[string]any{{"component": "ztc", "scopes": []string{"catalogi.lezen"}}}
@@ -185,17 +167,17 @@ func TestAc001_ClientIDUniqueAcrossApplicaties(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		a := e.Post(t, root+"/applicaties", zrcApplicatie("A", "a-1", "a-2"))
 		r := e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("B", "b-1", "a-2"), Token: e.Admin})
-		wantInvalid(t, r, "clientIds", "clientId-exists")
+		apptest.WantInvalid(t, r, "clientIds", "clientId-exists")
 		if n := count(t, e, "?clientIds=b-1"); n != 0 {
 			t.Errorf("rejected applicatie stored (%d)", n)
 		}
 		// The admin's client id of apptest is taken as well.
 		r = e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("B", "test-admin"), Token: e.Admin})
-		wantInvalid(t, r, "clientIds", "clientId-exists")
+		apptest.WantInvalid(t, r, "clientIds", "clientId-exists")
 
 		// Within one body too: the id would belong to the applicatie twice.
 		r = e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("B", "b-1", "b-1"), Token: e.Admin})
-		wantInvalid(t, r, "clientIds", "unique")
+		apptest.WantInvalid(t, r, "clientIds", "unique")
 
 		// Updating an applicatie with its own ids is no conflict.
 		r = e.Do(t, apptest.Req{Method: http.MethodPut, URL: a["url"].(string), Body: zrcApplicatie("A2", "a-2", "a-1"), Token: e.Admin})
@@ -209,7 +191,7 @@ func TestAc001_ClientIDUniqueAcrossApplicaties(t *testing.T) {
 				body = map[string]any{"clientIds": []string{"a-1"}}
 			}
 			r = e.Do(t, apptest.Req{Method: m, URL: b["url"].(string), Body: body, Token: e.Admin, BadInput: m == http.MethodPatch})
-			wantInvalid(t, r, "clientIds", "clientId-exists")
+			apptest.WantInvalid(t, r, "clientIds", "clientId-exists")
 		}
 		if got := e.Get(t, root+"/applicaties/consumer?clientId=a-1").JSON(t)["url"]; got != a["url"] {
 			t.Errorf("a-1 now belongs to %v", got)
@@ -280,10 +262,10 @@ func TestAc002_OneWayOfGranting(t *testing.T) {
 		}
 		both := zrcApplicatie("Beide", "x-1")
 		both["heeftAlleAutorisaties"] = true
-		wantInvalid(t, post(both), "nonFieldErrors", "ambiguous-authorizations-specified")
-		wantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Leeg", "autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
-		wantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Niets"}), "nonFieldErrors", "missing-authorizations")
-		wantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Niets", "heeftAlleAutorisaties": false}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, post(both), "nonFieldErrors", "ambiguous-authorizations-specified")
+		apptest.WantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Leeg", "autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Niets"}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, post(map[string]any{"clientIds": []string{"x-1"}, "label": "Niets", "heeftAlleAutorisaties": false}), "nonFieldErrors", "missing-authorizations")
 		if n := count(t, e, "?clientIds=x-1"); n != 0 {
 			t.Fatalf("a rejected applicatie was stored")
 		}
@@ -297,22 +279,22 @@ func TestAc002_OneWayOfGranting(t *testing.T) {
 		patch := func(body map[string]any) *apptest.Resp {
 			return patch(t, e, u, e.Admin, body)
 		}
-		wantInvalid(t, patch(map[string]any{"heeftAlleAutorisaties": true}), "nonFieldErrors", "ambiguous-authorizations-specified")
-		wantInvalid(t, patch(map[string]any{"autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, patch(map[string]any{"heeftAlleAutorisaties": true}), "nonFieldErrors", "ambiguous-authorizations-specified")
+		apptest.WantInvalid(t, patch(map[string]any{"autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
 		r := patch(map[string]any{"heeftAlleAutorisaties": true, "autorisaties": []any{}})
 		if b := r.JSON(t); r.Status != http.StatusOK || b["heeftAlleAutorisaties"] != true || len(b["autorisaties"].([]any)) != 0 {
 			t.Fatalf("switch to heeftAlleAutorisaties = %d %v", r.Status, b)
 		}
-		wantInvalid(t, patch(map[string]any{"heeftAlleAutorisaties": false}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, patch(map[string]any{"heeftAlleAutorisaties": false}), "nonFieldErrors", "missing-authorizations")
 		// PUT needs clientIds and label; what it leaves out keeps its value, as in Open Zaak.
 		r = e.Do(t, apptest.Req{Method: http.MethodPut, URL: u, Body: map[string]any{"clientIds": []string{"p-1"}, "label": "Put"}, Token: e.Admin})
 		if b := r.JSON(t); r.Status != http.StatusOK || b["heeftAlleAutorisaties"] != true || b["label"] != "Put" {
 			t.Fatalf("put without the grant fields = %d %v", r.Status, b)
 		}
 		r = e.Do(t, apptest.Req{Method: http.MethodPut, URL: u, Body: map[string]any{"clientIds": []string{"p-1"}, "label": "Put", "heeftAlleAutorisaties": false}, Token: e.Admin})
-		wantInvalid(t, r, "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "missing-authorizations")
 		r = e.Do(t, apptest.Req{Method: http.MethodPut, URL: u, Body: map[string]any{"label": "Put", "heeftAlleAutorisaties": true}, Token: e.Admin, BadInput: true})
-		wantInvalid(t, r, "clientIds", "required")
+		apptest.WantInvalid(t, r, "clientIds", "required")
 	})
 }
 
@@ -349,7 +331,7 @@ func TestAc003_RequiredFieldsPerComponent(t *testing.T) {
 				continue
 			}
 			for _, f := range c.wants {
-				wantInvalid(t, r, "autorisaties.1."+f, "required")
+				apptest.WantInvalid(t, r, "autorisaties.1."+f, "required")
 			}
 		}
 		// A zrc autorisatie without a type renders an empty zaaktype and no maximum.
@@ -364,7 +346,7 @@ func TestAc003_RequiredFieldsPerComponent(t *testing.T) {
 		r := patch(t, e, u, e.Admin, map[string]any{"autorisaties": []map[string]any{
 			{"component": "brc", "scopes": []string{"besluiten.aanmaken"}},
 		}})
-		wantInvalid(t, r, "autorisaties.0.besluittype", "required")
+		apptest.WantInvalid(t, r, "autorisaties.0.besluittype", "required")
 	})
 }
 
@@ -387,8 +369,8 @@ func TestNotificatiesApplicatie(t *testing.T) {
 		}
 		// Failed writes leave no notification.
 		before := len(outbox(t, e, u))
-		wantInvalid(t, patch(t, e, u, e.Admin, map[string]any{"autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
-		wantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodPut, URL: u, Body: zrcApplicatie("X", "test-admin"), Token: e.Admin}), "clientIds", "clientId-exists")
+		apptest.WantInvalid(t, patch(t, e, u, e.Admin, map[string]any{"autorisaties": []any{}}), "nonFieldErrors", "missing-authorizations")
+		apptest.WantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodPut, URL: u, Body: zrcApplicatie("X", "test-admin"), Token: e.Admin}), "clientIds", "clientId-exists")
 		if after := len(outbox(t, e, u)); after != before {
 			t.Fatalf("failed requests wrote %d notifications", after-before)
 		}
@@ -407,7 +389,7 @@ func TestNotificatiesApplicatie(t *testing.T) {
 		}
 		// A rejected create writes nothing at all.
 		all, _ := zgw.Outbox(context.Background(), e.App.DB, 0, 10000)
-		wantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("Y", "y", "y"), Token: e.Admin}), "clientIds", "unique")
+		apptest.WantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("Y", "y", "y"), Token: e.Admin}), "clientIds", "unique")
 		if again, _ := zgw.Outbox(context.Background(), e.App.DB, 0, 10000); len(again) != len(all) {
 			t.Errorf("rejected create wrote a notification")
 		}

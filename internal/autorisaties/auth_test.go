@@ -163,11 +163,11 @@ func TestRequestValidation(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		r := e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/applicaties?clientID=x", Token: e.Admin, BadInput: true})
-		wantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
 		r = e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/applicaties?page=een", Token: e.Admin, BadInput: true})
-		wantInvalid(t, r, "page", "invalid")
+		apptest.WantInvalid(t, r, "page", "invalid")
 		r = e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/applicaties/consumer?clientId=x&client=y", Token: e.Admin, Unchecked: true})
-		wantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
 
 		u := e.Post(t, root+"/applicaties", zrcApplicatie("Bestaand", "bestaand"))["url"].(string)
 		before, err := zgw.Outbox(ctx, e.App.DB, 0, 10000)
@@ -202,7 +202,7 @@ func TestRequestValidation(t *testing.T) {
 				}
 				continue
 			}
-			t.Run(c.name, func(t *testing.T) { wantInvalid(t, r, c.field, c.code) })
+			t.Run(c.name, func(t *testing.T) { apptest.WantInvalid(t, r, c.field, c.code) })
 		}
 		if r := e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: "clientIds=x", Token: e.Admin, BadInput: true,
 			Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}); r.Status != http.StatusUnsupportedMediaType {

@@ -150,10 +150,10 @@ func TestBRC001Besluittype(t *testing.T) {
 		post := func(bt string) *apptest.Resp {
 			return b.do(t, "", http.MethodPost, brcRoot+"/besluiten", besluitBody(bt, nil))
 		}
-		invalid(t, post(f.concept), "besluittype", "not-published")
-		invalid(t, post(e.URL+ztcRoot+"/besluittypen/00000000-0000-0000-0000-000000000000"), "besluittype", "bad-url")
-		invalid(t, post(f.zaaktype), "besluittype", "invalid-resource")
-		invalid(t, post("https://elders.example/besluittypen/1"), "besluittype", "bad-url")
+		apptest.WantInvalid(t, post(f.concept), "besluittype", "not-published")
+		apptest.WantInvalid(t, post(e.URL+ztcRoot+"/besluittypen/00000000-0000-0000-0000-000000000000"), "besluittype", "bad-url")
+		apptest.WantInvalid(t, post(f.zaaktype), "besluittype", "invalid-resource")
+		apptest.WantInvalid(t, post("https://elders.example/besluittypen/1"), "besluittype", "bad-url")
 		u := b.besluit(t, f.besluittype, nil)["url"].(string)
 		b.bad(t, http.MethodPatch, u, map[string]any{"besluittype": f.ander}, false, "besluittype", "wijzigen-niet-toegelaten")
 		b.bad(t, http.MethodPut, u, besluitBody(f.ander, nil), false, "besluittype", "wijzigen-niet-toegelaten")
@@ -185,7 +185,7 @@ func TestBRCDatum(t *testing.T) {
 			t.Errorf("ingangsdatum 2024-02-30 = %d", r.Status)
 		}
 		r = b.Do(t, apptest.Req{Method: http.MethodGet, URL: brcRoot + "/besluiten?onbekend=1", Token: b.Admin, BadInput: true})
-		invalid(t, r, "nonFieldErrors", "unknown-parameters")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
 		if n := b.count(t, `SELECT count(*) FROM besluit`); n != 1 {
 			t.Errorf("%d besluiten stored, want 1", n)
 		}

@@ -29,17 +29,17 @@ func TestBRC003Informatieobject(t *testing.T) {
 		post := func(io, besluit string) *apptest.Resp {
 			return b.do(t, "", http.MethodPost, bioRoot, map[string]any{"informatieobject": io, "besluit": besluit})
 		}
-		invalid(t, post(e.URL+drcRoot+"/enkelvoudiginformatieobjecten/00000000-0000-0000-0000-000000000000", besluit), "informatieobject", "bad-url")
-		invalid(t, post("https://elders.example/documenten/api/v1/enkelvoudiginformatieobjecten/1", besluit), "informatieobject", "bad-url")
-		invalid(t, post(f.besluittype, besluit), "informatieobject", "invalid-resource")
+		apptest.WantInvalid(t, post(e.URL+drcRoot+"/enkelvoudiginformatieobjecten/00000000-0000-0000-0000-000000000000", besluit), "informatieobject", "bad-url")
+		apptest.WantInvalid(t, post("https://elders.example/documenten/api/v1/enkelvoudiginformatieobjecten/1", besluit), "informatieobject", "bad-url")
+		apptest.WantInvalid(t, post(f.besluittype, besluit), "informatieobject", "invalid-resource")
 		io := remoteEIO(rm, f.iot)
-		invalid(t, post(io, e.URL+brcRoot+"/besluiten/00000000-0000-0000-0000-000000000000"), "besluit", "bad-url")
+		apptest.WantInvalid(t, post(io, e.URL+brcRoot+"/besluiten/00000000-0000-0000-0000-000000000000"), "besluit", "bad-url")
 		r := post(io, besluit)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("create = %d: %s", r.Status, r.Body)
 		}
 		bio := r.JSON(t)
-		invalid(t, post(io, besluit), "nonFieldErrors", "unique")
+		apptest.WantInvalid(t, post(io, besluit), "nonFieldErrors", "unique")
 		ander := b.besluit(t, f.besluittype, nil)["url"].(string)
 		io2 := remoteEIO(rm, f.iot)
 		post(io2, ander)
@@ -123,7 +123,7 @@ func TestBRC005DocumentenMirror(t *testing.T) {
 		rm.fail(http.StatusBadRequest)
 		defer rm.fail(http.StatusCreated)
 		r := b.do(t, "", http.MethodPost, bioRoot, map[string]any{"informatieobject": remoteEIO(rm, f.iot), "besluit": besluit})
-		invalid(t, r, "informatieobject", "inconsistent-relation")
+		apptest.WantInvalid(t, r, "informatieobject", "inconsistent-relation")
 		if n := b.count(t, `SELECT count(*) FROM besluitinformatieobject`); n != 0 {
 			t.Errorf("%d relations left after a refused mirror", n)
 		}
@@ -168,7 +168,7 @@ func TestBRC008Informatieobjecttype(t *testing.T) {
 		f := b.fixture(t)
 		besluit := b.besluit(t, f.besluittype, nil)["url"].(string)
 		r := b.do(t, "", http.MethodPost, bioRoot, map[string]any{"informatieobject": remoteEIO(rm, f.iotAnder), "besluit": besluit})
-		invalid(t, r, "nonFieldErrors", "missing-besluittype-informatieobjecttype-relation")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "missing-besluittype-informatieobjecttype-relation")
 		if n := b.count(t, `SELECT count(*) FROM besluitinformatieobject`); n != 0 {
 			t.Errorf("%d relations stored", n)
 		}

@@ -54,7 +54,7 @@ func TestBesluitExpand(t *testing.T) {
 		}
 		for _, bad := range []string{"onbekend", "zaak.hoofdzaak", "besluittype.catalogus.x"} {
 			r := b.Do(t, apptest.Req{Method: http.MethodGet, URL: met + "?expand=" + bad, Token: b.Admin, BadInput: true})
-			invalid(t, r, "expand", "invalid-expand")
+			apptest.WantInvalid(t, r, "expand", "invalid-expand")
 		}
 		// A client without zaken.lezen on the zaaktype does not see the zaak through expand.
 		lezer := b.client(t, brc(f.besluittype, "besluiten.lezen"))

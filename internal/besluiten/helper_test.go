@@ -68,24 +68,7 @@ func (b *bt) must(t testing.TB, method, u string, body any, want int) map[string
 func (b *bt) bad(t testing.TB, method, u string, body any, badInput bool, name, code string) {
 	t.Helper()
 	r := b.Do(t, apptest.Req{Method: method, URL: u, Body: body, Token: b.Admin, Header: geo, BadInput: badInput})
-	invalid(t, r, name, code)
-}
-
-func invalid(t testing.TB, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
-	}
-	var f struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &f)
-	for _, p := range f.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
+	apptest.WantInvalid(t, r, name, code)
 }
 
 // fix is a published catalogue with what the besluiten need.

@@ -61,7 +61,7 @@ func TestBRC006ZaakMirrorRefused(t *testing.T) {
 		rm.taken()
 		rm.fail(http.StatusInternalServerError)
 		r := b.do(t, "", http.MethodPost, brcRoot+"/besluiten", besluitBody(f.besluittype, map[string]any{"zaak": zaak}))
-		invalid(t, r, "zaak", "inconsistent-relation")
+		apptest.WantInvalid(t, r, "zaak", "inconsistent-relation")
 		if n := b.count(t, `SELECT count(*) FROM besluit`); n != 0 {
 			t.Errorf("%d besluiten stored after a refused mirror", n)
 		}
@@ -113,9 +113,9 @@ func TestBRC007Zaak(t *testing.T) {
 		post := func(besluittype, zaak string) *apptest.Resp {
 			return b.do(t, "", http.MethodPost, brcRoot+"/besluiten", besluitBody(besluittype, map[string]any{"zaak": zaak}))
 		}
-		invalid(t, post(f.ander, z), "nonFieldErrors", "zaaktype-mismatch")
-		invalid(t, post(f.besluittype, e.URL+zrcRoot+"/zaken/00000000-0000-0000-0000-000000000000"), "zaak", "bad-url")
-		invalid(t, post(f.besluittype, f.besluittype), "zaak", "invalid-resource")
+		apptest.WantInvalid(t, post(f.ander, z), "nonFieldErrors", "zaaktype-mismatch")
+		apptest.WantInvalid(t, post(f.besluittype, e.URL+zrcRoot+"/zaken/00000000-0000-0000-0000-000000000000"), "zaak", "bad-url")
+		apptest.WantInvalid(t, post(f.besluittype, f.besluittype), "zaak", "invalid-resource")
 		u := b.besluit(t, f.ander, nil)["url"].(string)
 		b.bad(t, http.MethodPatch, u, map[string]any{"zaak": z}, false, "nonFieldErrors", "zaaktype-mismatch")
 		if n := b.count(t, `SELECT count(*) FROM besluit WHERE zaak <> ''`); n != 0 {

@@ -77,10 +77,10 @@ func TestBestandsdelen(t *testing.T) {
 		}
 		data := pattern(size, 3)
 		// wrong size, wrong lock, no lock: refused, nothing stored
-		invalid(t, d.putPart(t, p2["url"].(string), lock, data[:9], true, ""), "inhoud", "file-size")
-		invalid(t, d.putPart(t, p2["url"].(string), lock, data[:11], false, ""), "inhoud", "file-size")
-		invalid(t, d.putPart(t, p2["url"].(string), "fout", data[partSize:], false, ""), "nonFieldErrors", "incorrect-lock-id")
-		invalid(t, d.putPart(t, p2["url"].(string), "", data[partSize:], false, "bad"), "lock", "required")
+		apptest.WantInvalid(t, d.putPart(t, p2["url"].(string), lock, data[:9], true, ""), "inhoud", "file-size")
+		apptest.WantInvalid(t, d.putPart(t, p2["url"].(string), lock, data[:11], false, ""), "inhoud", "file-size")
+		apptest.WantInvalid(t, d.putPart(t, p2["url"].(string), "fout", data[partSize:], false, ""), "nonFieldErrors", "incorrect-lock-id")
+		apptest.WantInvalid(t, d.putPart(t, p2["url"].(string), "", data[partSize:], false, "bad"), "lock", "required")
 		if keys := d.blobKeys(t, u); len(keys) != 0 {
 			t.Fatalf("refused parts left content: %v", keys)
 		}

@@ -150,9 +150,9 @@ func TestDRC009LockUnlock(t *testing.T) {
 		// a client with documenten.lock only cannot force
 		locker := d.client(t, drc(iot, "zeer_geheim", "documenten.lock", "documenten.lezen"))
 		r := d.Do(t, apptest.Req{Method: http.MethodPost, URL: u + "/unlock", Body: map[string]any{"lock": "fout"}, Token: locker, BadInput: true})
-		invalid(t, r, "nonFieldErrors", "incorrect-lock-id")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "incorrect-lock-id")
 		r = d.Do(t, apptest.Req{Method: http.MethodPost, URL: u + "/unlock", Body: map[string]any{}, Token: locker, BadInput: true})
-		invalid(t, r, "nonFieldErrors", "incorrect-lock-id")
+		apptest.WantInvalid(t, r, "nonFieldErrors", "incorrect-lock-id")
 		forcer := d.client(t, drc(iot, "zeer_geheim", "documenten.geforceerd-unlock"))
 		if r := d.do(t, forcer, http.MethodPost, u+"/unlock", map[string]any{}); r.Status != http.StatusNoContent {
 			t.Fatalf("forced unlock %d %s", r.Status, r.Body)

@@ -212,7 +212,7 @@ func TestAbonnementRules(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				start := time.Now()
-				wantInvalid(t, n.post(t, "/abonnement", n.consumer, tc.body), tc.field, tc.code)
+				apptest.WantInvalid(t, n.post(t, "/abonnement", n.consumer, tc.body), tc.field, tc.code)
 				if d := time.Since(start); d > 3*time.Second {
 					t.Errorf("took %s", d)
 				}
@@ -253,11 +253,11 @@ func TestAbonnementRules(t *testing.T) {
 
 		// The same rules on update; the abonnement stays as it was.
 		a := n.createAbonnement(t, n.consumer, abonnementBody(ok.URL(), group("zaken", nil)))
-		wantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPatch, URL: n.path(a.URL), Token: n.consumer,
+		apptest.WantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPatch, URL: n.path(a.URL), Token: n.consumer,
 			Body: map[string]any{"kanalen": []any{group("bestaat-niet", nil)}}}), "naam", "kanaal_naam")
-		wantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPatch, URL: n.path(a.URL), Token: n.consumer,
+		apptest.WantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPatch, URL: n.path(a.URL), Token: n.consumer,
 			Body: map[string]any{"callbackUrl": failing.URL()}}), "nonFieldErrors", "invalid-callback-url")
-		wantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPut, URL: n.path(a.URL), Token: n.consumer,
+		apptest.WantInvalid(t, n.do(t, apptest.Req{Method: http.MethodPut, URL: n.path(a.URL), Token: n.consumer,
 			Body: abonnementBody(unreachableURL(t), group("documenten", nil))}), "nonFieldErrors", "invalid-callback-url")
 		r := n.get(t, n.path(a.URL), n.consumer)
 		var still abonnementJSON

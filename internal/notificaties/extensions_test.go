@@ -86,8 +86,8 @@ func TestDeliveryLog(t *testing.T) {
 		if p := n.deliveries(t, a, ""); p.Count != 1 {
 			t.Errorf("all %+v", p)
 		}
-		wantInvalid(t, n.bad(t, http.MethodGet, "/x-meent"+n.path(a.URL)+"/deliveries?state=kwijt", n.consumer, nil), "state", "invalid_choice")
-		wantInvalid(t, n.bad(t, http.MethodGet, "/x-meent"+n.path(a.URL)+"/deliveries?kanaal=zaken", n.consumer, nil), "nonFieldErrors", "unknown-parameters")
+		apptest.WantInvalid(t, n.bad(t, http.MethodGet, "/x-meent"+n.path(a.URL)+"/deliveries?state=kwijt", n.consumer, nil), "state", "invalid_choice")
+		apptest.WantInvalid(t, n.bad(t, http.MethodGet, "/x-meent"+n.path(a.URL)+"/deliveries?kanaal=zaken", n.consumer, nil), "nonFieldErrors", "unknown-parameters")
 	})
 }
 

@@ -151,24 +151,6 @@ func wantStatus(t *testing.T, r *apptest.Resp, status int) {
 	}
 }
 
-// wantInvalid fails unless r is a 400 with an invalidParams entry name/code.
-func wantInvalid(t *testing.T, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 (%s %s):\n%s", r.Status, name, code, r.Body)
-	}
-	var body struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &body)
-	for _, p := range body.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams %+v lack %s %s", body.InvalidParams, name, code)
-}
-
 // receiver is a callback endpoint that records what it gets and answers with status.
 type receiver struct {
 	srv    *httptest.Server

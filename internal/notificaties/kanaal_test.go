@@ -121,7 +121,7 @@ func TestKanaalCreateListRead(t *testing.T) {
 		}
 
 		wantStatus(t, n.get(t, "/kanaal/3fa85f64-5717-4562-b3fc-2c963f66afa6", n.consumer), http.StatusNotFound)
-		wantInvalid(t, n.bad(t, http.MethodGet, "/kanaal?zaaktype=x", n.consumer, nil), "nonFieldErrors", "unknown-parameters")
+		apptest.WantInvalid(t, n.bad(t, http.MethodGet, "/kanaal?zaaktype=x", n.consumer, nil), "nonFieldErrors", "unknown-parameters")
 	})
 }
 
@@ -130,9 +130,9 @@ func TestKanaalNaamUnique(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		n := newNRC(t, e)
 		before := countRows(t, e, "kanaal")
-		wantInvalid(t, n.post(t, "/kanaal", n.publisher, map[string]any{"naam": "zaken"}), "naam", "unique")
+		apptest.WantInvalid(t, n.post(t, "/kanaal", n.publisher, map[string]any{"naam": "zaken"}), "naam", "unique")
 		wantStatus(t, n.post(t, "/kanaal", n.publisher, map[string]any{"naam": "eigen"}), http.StatusCreated)
-		wantInvalid(t, n.post(t, "/kanaal", n.publisher, map[string]any{"naam": "eigen"}), "naam", "unique")
+		apptest.WantInvalid(t, n.post(t, "/kanaal", n.publisher, map[string]any{"naam": "eigen"}), "naam", "unique")
 		if got := countRows(t, e, "kanaal"); got != before+1 {
 			t.Errorf("%d kanalen, want %d", got, before+1)
 		}
@@ -159,7 +159,7 @@ func TestKanaalBadInput(t *testing.T) {
 				t.Errorf("%v: status %d:\n%s", body, r.Status, r.Body)
 			}
 		}
-		wantInvalid(t, n.bad(t, http.MethodPost, "/kanaal", n.publisher, map[string]any{}), "naam", "required")
+		apptest.WantInvalid(t, n.bad(t, http.MethodPost, "/kanaal", n.publisher, map[string]any{}), "naam", "required")
 		if got := countRows(t, e, "kanaal"); got != before {
 			t.Errorf("bad input stored a kanaal: %d, want %d", got, before)
 		}
@@ -242,7 +242,7 @@ func TestPlatformKanalenKlantinteractiesEnObjecten(t *testing.T) {
 			wantStatus(t, n.post(t, "/notificaties", n.publisher, msg), http.StatusOK)
 		}
 		// A kenmerk the kanaal does not declare is refused (kenmerken_inconsistent).
-		wantInvalid(t, n.post(t, "/notificaties", n.publisher, message("objecten", map[string]string{"kleur": "rood", "maat": "L"})),
+		apptest.WantInvalid(t, n.post(t, "/notificaties", n.publisher, message("objecten", map[string]string{"kleur": "rood", "maat": "L"})),
 			"kenmerken", "kenmerken_inconsistent")
 
 		want := 5 // 4 groups, objecten twice

@@ -79,9 +79,9 @@ func TestNotificatieBadInput(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		n := newNRC(t, e)
 		before := len(outboxRows(t, e))
-		wantInvalid(t, n.post(t, "/notificaties", n.publisher, message("bestaat-niet", nil)), "kanaal", "message_kanaal")
-		wantInvalid(t, n.post(t, "/notificaties", n.publisher, message("zaken", map[string]string{"bronorganisatie": "1", "kleur": "rood"})), "kenmerken", "kenmerken_inconsistent")
-		wantInvalid(t, n.post(t, "/notificaties", n.publisher, message("besluiten", map[string]string{"zaaktype": "x"})), "kenmerken", "kenmerken_inconsistent")
+		apptest.WantInvalid(t, n.post(t, "/notificaties", n.publisher, message("bestaat-niet", nil)), "kanaal", "message_kanaal")
+		apptest.WantInvalid(t, n.post(t, "/notificaties", n.publisher, message("zaken", map[string]string{"bronorganisatie": "1", "kleur": "rood"})), "kenmerken", "kenmerken_inconsistent")
+		apptest.WantInvalid(t, n.post(t, "/notificaties", n.publisher, message("besluiten", map[string]string{"zaaktype": "x"})), "kenmerken", "kenmerken_inconsistent")
 
 		malformed := func(change func(m map[string]any)) map[string]any {
 			m := message("zaken", map[string]string{"bronorganisatie": "1"})

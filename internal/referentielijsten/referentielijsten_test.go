@@ -39,21 +39,6 @@ func array(t *testing.T, r *apptest.Resp) []map[string]any {
 	return out
 }
 
-// wantInvalid checks a 400 ValidatieFout naming param with code.
-func wantInvalid(t *testing.T, r *apptest.Resp, param, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400:\n%s", r.Status, r.Body)
-	}
-	for _, p := range r.JSON(t)["invalidParams"].([]any) {
-		p := p.(map[string]any)
-		if p["name"] == param && p["code"] == code {
-			return
-		}
-	}
-	t.Errorf("no invalidParams %s/%s in\n%s", param, code, r.Body)
-}
-
 func TestProcestypen(t *testing.T) {
 	t.Parallel()
 	e := apptest.MustStart(t, false)
@@ -82,7 +67,7 @@ func TestProcestypen(t *testing.T) {
 	if list := array(t, mustGet(t, e, root+"/procestypen?jaar=2019")); len(list) != 0 {
 		t.Errorf("jaar=2019: %d procestypen, want none", len(list))
 	}
-	wantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/procestypen?jaar=twintig", BadInput: true}), "jaar", "invalid")
+	apptest.WantInvalid(t, e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/procestypen?jaar=twintig", BadInput: true}), "jaar", "invalid")
 
 	// Every procestype is reachable at its url, and says the same there.
 	for _, p := range all {
@@ -244,7 +229,7 @@ func TestResultatenFilters(t *testing.T) {
 		{"procestype=" + procestype, "nonFieldErrors", "unknown-parameters"},
 	} {
 		r := e.Do(t, apptest.Req{Method: http.MethodGet, URL: root + "/resultaten?" + tc.query, BadInput: true})
-		wantInvalid(t, r, tc.param, tc.code)
+		apptest.WantInvalid(t, r, tc.param, tc.code)
 	}
 
 	// The last page has no next; one past it is a 404, as in the reference implementation
@@ -339,7 +324,7 @@ func TestUnknownParameters(t *testing.T) {
 	} {
 		req := apptest.Req{Method: http.MethodGet, URL: root + tc.path + "?foo=bar", BadInput: tc.documented, Unchecked: !tc.documented}
 		r := e.Do(t, req)
-		t.Run(strings.ReplaceAll(tc.path, "/", "_"), func(t *testing.T) { wantInvalid(t, r, "nonFieldErrors", "unknown-parameters") })
+		t.Run(strings.ReplaceAll(tc.path, "/", "_"), func(t *testing.T) { apptest.WantInvalid(t, r, "nonFieldErrors", "unknown-parameters") })
 		// Without the parameter the same request succeeds.
 		mustGet(t, e, root+tc.path)
 	}

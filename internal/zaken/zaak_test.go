@@ -196,8 +196,8 @@ func TestZrc022_Archiefstatus(t *testing.T) {
 		ty := z.zaaktype(t, "openbaar")
 		r := z.Do(t, apptest.Req{Method: http.MethodPost, URL: zrcRoot + "/zaken", Token: e.Admin, Header: geo, BadInput: true,
 			Body: zaakBody(ty.zaaktype, map[string]any{"archiefstatus": "gearchiveerd"})})
-		invalid(t, r, "archiefnominatie", "archiefnominatie-not-set")
-		invalid(t, r, "archiefactiedatum", "archiefactiedatum-not-set")
+		apptest.WantInvalid(t, r, "archiefnominatie", "archiefnominatie-not-set")
+		apptest.WantInvalid(t, r, "archiefactiedatum", "archiefactiedatum-not-set")
 		z.zaak(t, ty.zaaktype, map[string]any{"archiefstatus": "gearchiveerd", "archiefnominatie": "vernietigen", "archiefactiedatum": "2030-01-01"})
 	})
 }

@@ -64,24 +64,7 @@ func (z *zt) must(t testing.TB, method, u string, body any, want int) map[string
 func (z *zt) bad(t testing.TB, method, u string, body any, name, code string) {
 	t.Helper()
 	r := z.Do(t, apptest.Req{Method: method, URL: u, Body: body, Token: z.Admin, Header: geo, BadInput: true})
-	invalid(t, r, name, code)
-}
-
-func invalid(t testing.TB, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
-	}
-	var f struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &f)
-	for _, p := range f.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
+	apptest.WantInvalid(t, r, name, code)
 }
 
 // typ is a published zaaktype with its sub-types.

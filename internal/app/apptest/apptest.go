@@ -196,3 +196,21 @@ func (e *Env) Post(tb testing.TB, url string, body any) map[string]any {
 
 // Root is the mount path of api ("/catalogi/api/v1").
 func Root(api string) string { return spec.Mount(api) }
+
+// WantInvalid fails tb unless r is a 400 whose invalidParams name the field name with code.
+func WantInvalid(tb testing.TB, r *Resp, name, code string) {
+	tb.Helper()
+	if r.Status != http.StatusBadRequest {
+		tb.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
+	}
+	var f struct {
+		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
+	}
+	r.Decode(tb, &f)
+	for _, p := range f.InvalidParams {
+		if p.Name == name && p.Code == code {
+			return
+		}
+	}
+	tb.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
+}
