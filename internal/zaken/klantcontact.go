@@ -81,8 +81,8 @@ func (r *register) klantcontactList(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "klantcontact", &w, q.Page, func(ctx context.Context, ids string) ([]*klantcontactOut, error) {
-		out, _, err := r.klantcontactLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return subPage(c, r, "klantcontact", &w, q.Page, func(ctx context.Context, ids any) ([]*klantcontactOut, error) {
+		out, _, err := r.klantcontactLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 		return out, err
 	}, func(o *klantcontactOut) int64 { return o.id })
 }

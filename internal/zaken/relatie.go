@@ -77,8 +77,8 @@ func (x *urlRelatie) list(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return plainList(c, x.r, x.table, &w, func(ctx context.Context, ids string) ([]*urlRelatieOut, error) {
-		return x.load(ctx, x.r.db, "s.id IN ("+x.r.idsIn("$1")+")", ids)
+	return plainList(c, x.r, x.table, &w, func(ctx context.Context, ids any) ([]*urlRelatieOut, error) {
+		return x.load(ctx, x.r.db, x.r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *urlRelatieOut) int64 { return o.id })
 }
 

@@ -82,8 +82,8 @@ func (r *register) resultaatList(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "resultaat", &w, q.Page, func(ctx context.Context, ids string) ([]*resultaatOut, error) {
-		return r.resultaatLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return subPage(c, r, "resultaat", &w, q.Page, func(ctx context.Context, ids any) ([]*resultaatOut, error) {
+		return r.resultaatLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *resultaatOut) int64 { return o.id })
 }
 

@@ -105,7 +105,7 @@ func (r *register) rolLoad(ctx context.Context, q db.Querier, where string, args
 	for _, o := range out {
 		ids = append(ids, o.id)
 	}
-	st, err := q.Query(ctx, `SELECT gezetdoor_id, CAST(uuid AS TEXT) FROM status WHERE gezetdoor_id IN (`+r.idsIn("$1")+`) ORDER BY id`, jsonIDs(ids))
+	st, err := q.Query(ctx, `SELECT gezetdoor_id, CAST(uuid AS TEXT) FROM status WHERE `+r.db.AnyID("gezetdoor_id", "$1")+` ORDER BY id`, r.db.IDList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("rol statussen: %w", err)
 	}
@@ -156,8 +156,8 @@ func (r *register) rolList(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "rol", &w, q.Page, func(ctx context.Context, ids string) ([]*rolOut, error) {
-		return r.rolLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return subPage(c, r, "rol", &w, q.Page, func(ctx context.Context, ids any) ([]*rolOut, error) {
+		return r.rolLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *rolOut) int64 { return o.id })
 }
 

@@ -113,7 +113,7 @@ func (r *register) statusZaakinformatieobjecten(ctx context.Context, q db.Querie
 		ids = append(ids, s.id)
 	}
 	rows, err := q.Query(ctx, `SELECT status_id, CAST(uuid AS TEXT) FROM zaakinformatieobject
-		WHERE status_id IN (`+r.idsIn("$1")+`) ORDER BY id`, jsonIDs(ids))
+		WHERE `+r.db.AnyID("status_id", "$1")+` ORDER BY id`, r.db.IDList(ids))
 	if err != nil {
 		return fmt.Errorf("status zaakinformatieobjecten: %w", err)
 	}
@@ -154,8 +154,8 @@ func (r *register) statusList(c *zgw.Call) error {
 		w.And(cond)
 	}
 	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "status", &w, q.Page, func(ctx context.Context, ids string) ([]*statusOut, error) {
-		return r.statusLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return subPage(c, r, "status", &w, q.Page, func(ctx context.Context, ids any) ([]*statusOut, error) {
+		return r.statusLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *statusOut) int64 { return o.id })
 }
 
@@ -168,7 +168,7 @@ func nullUUID(id string) any {
 }
 
 // subPage answers a page of a sub-resource list, oldest first.
-func subPage[T any](c *zgw.Call, r *register, table string, w *db.Where, page int, load func(ctx context.Context, ids string) ([]T, error), id func(T) int64) error {
+func subPage[T any](c *zgw.Call, r *register, table string, w *db.Where, page int, load func(ctx context.Context, ids any) ([]T, error), id func(T) int64) error {
 	ctx := c.Ctx()
 	p, err := db.List(ctx, r.db, table, w, "id", page, zgw.PageSize)
 	if err != nil {
@@ -176,7 +176,7 @@ func subPage[T any](c *zgw.Call, r *register, table string, w *db.Where, page in
 	}
 	var items []T
 	if len(p.IDs) > 0 {
-		rows, err := load(ctx, jsonIDs(p.IDs))
+		rows, err := load(ctx, r.db.IDList(p.IDs))
 		if err != nil {
 			return err
 		}

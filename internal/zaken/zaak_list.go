@@ -357,7 +357,7 @@ func (r *register) zaakPage(c *zgw.Call, w *db.Where, order string, page int, ex
 	}
 	var items []*zaakOut
 	if len(p.IDs) > 0 {
-		rows, err := zaakLoad(ctx, r.db, "z.id IN ("+r.idsIn("$1")+")", jsonIDs(p.IDs))
+		rows, err := zaakLoad(ctx, r.db, r.db.AnyID("z.id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return err
 		}

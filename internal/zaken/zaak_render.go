@@ -128,18 +128,19 @@ func (r *register) zaakRelations(ctx context.Context, q db.Querier, rows []*zaak
 	for i, x := range rows {
 		ids[i] = x.id
 	}
-	in := r.idsIn("$1")
+	in := func(col string) string { return r.db.AnyID(col, "$1") }
 	rel, err := q.Query(ctx, fmt.Sprintf(`
-		SELECT %[2]d, hoofdzaak_id, id, CAST(uuid AS TEXT) FROM zaak WHERE hoofdzaak_id IN (%[1]s)
-		UNION ALL SELECT %[3]d, zaak_id, id, CAST(uuid AS TEXT) FROM rol WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[4]d, s.zaak_id, s.id, CAST(s.uuid AS TEXT) FROM status s WHERE s.zaak_id IN (%[1]s) AND NOT EXISTS (
+		SELECT %d, hoofdzaak_id, id, CAST(uuid AS TEXT) FROM zaak WHERE %s
+		UNION ALL SELECT %d, zaak_id, id, CAST(uuid AS TEXT) FROM rol WHERE %s
+		UNION ALL SELECT %d, s.zaak_id, s.id, CAST(s.uuid AS TEXT) FROM status s WHERE %s AND NOT EXISTS (
 			SELECT 1 FROM status n WHERE n.zaak_id = s.zaak_id AND (n.datum_status_gezet > s.datum_status_gezet
 			OR (n.datum_status_gezet = s.datum_status_gezet AND n.id > s.id)))
-		UNION ALL SELECT %[5]d, zaak_id, id, CAST(uuid AS TEXT) FROM resultaat WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[6]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakobject WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[7]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakeigenschap WHERE zaak_id IN (%[1]s)
-		UNION ALL SELECT %[8]d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakinformatieobject WHERE zaak_id IN (%[1]s)
-		ORDER BY 1, 2, 3`, in, relDeelzaak, relRol, relStatus, relResultaat, relZaakobject, relEigenschap, relZIO), jsonIDs(ids))
+		UNION ALL SELECT %d, zaak_id, id, CAST(uuid AS TEXT) FROM resultaat WHERE %s
+		UNION ALL SELECT %d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakobject WHERE %s
+		UNION ALL SELECT %d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakeigenschap WHERE %s
+		UNION ALL SELECT %d, zaak_id, id, CAST(uuid AS TEXT) FROM zaakinformatieobject WHERE %s
+		ORDER BY 1, 2, 3`, relDeelzaak, in("hoofdzaak_id"), relRol, in("zaak_id"), relStatus, in("s.zaak_id"),
+		relResultaat, in("zaak_id"), relZaakobject, in("zaak_id"), relEigenschap, in("zaak_id"), relZIO, in("zaak_id")), r.db.IDList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("zaak relations: %w", err)
 	}

@@ -109,8 +109,8 @@ func (r *register) zioList(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return plainList(c, r, "zaakinformatieobject", &w, func(ctx context.Context, ids string) ([]*zioOut, error) {
-		return r.zioLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return plainList(c, r, "zaakinformatieobject", &w, func(ctx context.Context, ids any) ([]*zioOut, error) {
+		return r.zioLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *zioOut) int64 { return o.id })
 }
 

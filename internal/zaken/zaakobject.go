@@ -107,8 +107,8 @@ func (r *register) zaakobjectList(c *zgw.Call) error {
 		return err
 	}
 	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "zaakobject", &w, q.Page, func(ctx context.Context, ids string) ([]*zaakobjectOut, error) {
-		return r.zaakobjectLoad(ctx, r.db, "s.id IN ("+r.idsIn("$1")+")", ids)
+	return subPage(c, r, "zaakobject", &w, q.Page, func(ctx context.Context, ids any) ([]*zaakobjectOut, error) {
+		return r.zaakobjectLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
 	}, func(o *zaakobjectOut) int64 { return o.id })
 }
 

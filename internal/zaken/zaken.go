@@ -256,16 +256,7 @@ func actie(c *zgw.Call) string {
 	return "update"
 }
 
-// idsIn is a subquery of the ids in the one JSON-array parameter at placeholder p, so a
-// page's statement text does not grow with the page.
-func (r *register) idsIn(p string) string {
-	if r.db.Dialect == db.Postgres {
-		return "SELECT (jsonb_array_elements_text(" + p + "::jsonb))::bigint"
-	}
-	return "SELECT value FROM json_each(" + p + ")"
-}
-
-// jsonIDs is the argument of idsIn.
+// jsonIDs is the argument of strIn and uuidIn.
 func jsonIDs[T any](ids []T) string {
 	b, _ := json.Marshal(ids)
 	return string(b)
@@ -366,7 +357,7 @@ func (r *register) zaakUUIDWhere(w *db.Where, u string) {
 
 // plainList answers a sub-resource list that the spec does not paginate (a plain array),
 // oldest first; w holds the filters and the autorisatie predicate on table's columns.
-func plainList[T any](c *zgw.Call, r *register, table string, w *db.Where, load func(ctx context.Context, ids string) ([]T, error), id func(T) int64) error {
+func plainList[T any](c *zgw.Call, r *register, table string, w *db.Where, load func(ctx context.Context, ids any) ([]T, error), id func(T) int64) error {
 	ctx := c.Ctx()
 	rows, err := r.db.Query(ctx, "SELECT id FROM "+table+w.SQL()+" ORDER BY id", w.Args...)
 	if err != nil {
@@ -387,7 +378,7 @@ func plainList[T any](c *zgw.Call, r *register, table string, w *db.Where, load 
 	}
 	items := []T{}
 	if len(ids) > 0 {
-		loaded, err := load(ctx, jsonIDs(ids))
+		loaded, err := load(ctx, r.db.IDList(ids))
 		if err != nil {
 			return err
 		}
