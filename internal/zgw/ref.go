@@ -218,13 +218,28 @@ func (r *Resolver) Send(ctx context.Context, method, u string, body, dst any) er
 // errors: bad-url when u does not lead to a 200, invalid-resource when the body is not the
 // expected kind of resource.
 func (r *Resolver) Resource(ctx context.Context, field, u string, dst any, mustHave ...string) error {
+	body, err := r.fetch(ctx, field, u)
+	if err != nil {
+		return err
+	}
+	return resourceCheck(field, u, body, dst, mustHave)
+}
+
+// fetch is Get with bad-url as the error of an answer other than 2xx.
+func (r *Resolver) fetch(ctx context.Context, field, u string) ([]byte, error) {
 	body, err := r.Get(ctx, u)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
-		return FieldError(field, "bad-url", "De URL "+u+" resulteert niet in een 200-antwoord.")
+		return nil, FieldError(field, "bad-url", "De URL "+u+" resulteert niet in een 200-antwoord.")
 	}
+	return body, nil
+}
+
+// resourceCheck answers invalid-resource when body lacks one of the fields mustHave, or does
+// not decode into dst.
+func resourceCheck(field, u string, body []byte, dst any, mustHave []string) error {
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(body, &keys); err != nil {
 		return FieldError(field, "invalid-resource", "De URL "+u+" levert geen geldig JSON-object op.")
@@ -260,22 +275,17 @@ func (m *Memo) Get(ctx context.Context, field, u string, dst any, mustHave ...st
 	b, ok := m.raw[u]
 	m.mu.Unlock()
 	if !ok {
-		var raw json.RawMessage
-		if err := m.refs.Resource(ctx, field, u, &raw, mustHave...); err != nil {
+		var err error
+		if b, err = m.refs.fetch(ctx, field, u); err != nil {
 			return err
 		}
-		b = raw
 		m.mu.Lock()
 		m.raw[u] = b
 		m.mu.Unlock()
 	}
-	if dst == nil {
-		return nil
-	}
-	if err := json.Unmarshal(b, dst); err != nil {
-		return FieldError(field, "invalid-resource", "De URL "+u+" wijst niet naar het verwachte soort resource.")
-	}
-	return nil
+	// Checked on every use: one URL may be sent for two fields that expect different kinds
+	// of resource (a zaaktype URL as communicatiekanaal, zrc-010).
+	return resourceCheck(field, u, b, dst, mustHave)
 }
 
 // ResponseBuffer collects a response to an in-process request (URL references, seeding).
