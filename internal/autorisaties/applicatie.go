@@ -405,6 +405,9 @@ func (r *Register) destroy(c *zgw.Call) error {
 		if n == 0 {
 			return zgw.ErrNotFound() // deleted meanwhile
 		}
+		if err := dropTokens(c.Ctx(), tx, a.ClientIDs); err != nil {
+			return err
+		}
 		return r.notify(c.Ctx(), tx, a, "destroy")
 	})
 	if err != nil {

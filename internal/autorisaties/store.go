@@ -235,6 +235,14 @@ func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
 			a.Label, a.HeeftAlleAutorisaties, a.ID); err != nil {
 			return fmt.Errorf("update applicatie: %w", err)
 		}
+		// The tokens of a client id taken from the applicatie go with it.
+		old, err := clientIDsOf(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := dropTokens(ctx, tx, slices.DeleteFunc(old, func(c string) bool { return slices.Contains(a.ClientIDs, c) })); err != nil {
+			return err
+		}
 		for _, t := range []string{"applicatie_client", "autorisatie"} {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+t+` WHERE applicatie_id = $1`, a.ID); err != nil {
 				return err
@@ -324,6 +332,12 @@ func (r *Register) Seed(ctx context.Context, seeds []Seed, secrets *zgw.SecretSt
 		if len(s.ClientIDs) == 0 {
 			return fmt.Errorf("applicatie %d: clientIds is empty", i)
 		}
+		if s.tokenClient() {
+			if err := r.seedTokenClient(ctx, s, secrets); err != nil {
+				return err
+			}
+			continue
+		}
 		want := &Applicatie{ClientIDs: s.ClientIDs, Label: s.Label, HeeftAlleAutorisaties: s.HeeftAlleAutorisaties, Autorisaties: s.Autorisaties}
 		normalize(want)
 		if errs := checkApplicatie(want); len(errs.Params) > 0 {
@@ -363,6 +377,42 @@ func (r *Register) Seed(ctx context.Context, seeds []Seed, secrets *zgw.SecretSt
 	}
 	r.forget()
 	return nil
+}
+
+// tokenClient reports whether s only uses the APIs with their own permissions (Objecten,
+// Klantinteracties): no ZGW autorisaties, so no applicatie in the Autorisaties API, which
+// would refuse one without autorisaties (ac-002).
+func (s Seed) tokenClient() bool {
+	return !s.HeeftAlleAutorisaties && len(s.Autorisaties) == 0 && (len(s.Tokens) > 0 || len(s.Objecten) > 0)
+}
+
+// seedTokenClient seeds the tokens and secret of a token client; an applicatie that owned
+// its client ids before is deleted, as the file is the source of truth for them.
+func (r *Register) seedTokenClient(ctx context.Context, s Seed, secrets *zgw.SecretStore) error {
+	return r.db.Update(ctx, func(tx *db.Tx) error {
+		owners, err := clientOwners(ctx, tx, s.ClientIDs)
+		if err != nil {
+			return err
+		}
+		if len(owners) > 0 {
+			old, err := load(ctx, tx, owners)
+			if err != nil {
+				return err
+			}
+			for _, a := range old {
+				if _, err := tx.Exec(ctx, `DELETE FROM applicatie WHERE id = $1`, a.ID); err != nil {
+					return fmt.Errorf("delete applicatie: %w", err)
+				}
+				if err := dropTokens(ctx, tx, a.ClientIDs); err != nil {
+					return err
+				}
+				if err := r.notify(ctx, tx, a, "destroy"); err != nil {
+					return err
+				}
+			}
+		}
+		return r.seedSecrets(ctx, tx, s, secrets)
+	})
 }
 
 // clientOwners returns the distinct applicaties that own any of clientIDs, in the order met.

@@ -63,10 +63,8 @@ func seedTokens(ctx context.Context, tx *db.Tx, s Seed) error {
 			return fmt.Errorf("applicatie %s: a token needs at least %d characters", s.ClientIDs[0], minTokenLength)
 		}
 	}
-	for _, c := range s.ClientIDs {
-		if _, err := tx.Exec(ctx, `DELETE FROM api_token WHERE client_id = $1`, c); err != nil {
-			return fmt.Errorf("api token: %w", err)
-		}
+	if err := dropTokens(ctx, tx, s.ClientIDs); err != nil {
+		return err
 	}
 	for _, t := range s.Tokens {
 		// A token is unique: seeding it for another applicatie moves it (ON CONFLICT keeps the
@@ -77,4 +75,32 @@ func seedTokens(ctx context.Context, tx *db.Tx, s Seed) error {
 		}
 	}
 	return nil
+}
+
+// dropTokens deletes the API tokens of clientIDs.
+func dropTokens(ctx context.Context, tx *db.Tx, clientIDs []string) error {
+	for _, c := range clientIDs {
+		if _, err := tx.Exec(ctx, `DELETE FROM api_token WHERE client_id = $1`, c); err != nil {
+			return fmt.Errorf("api token: %w", err)
+		}
+	}
+	return nil
+}
+
+// clientIDsOf returns the client ids of applicatie id.
+func clientIDsOf(ctx context.Context, q db.Querier, id int64) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT client_id FROM applicatie_client WHERE applicatie_id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("client ids: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

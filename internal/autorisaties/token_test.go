@@ -55,3 +55,40 @@ func TestAPIToken(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenOutlivesNoApplicatie: deleting an applicatie through the API, or taking a client
+// id from it, ends the tokens of its client ids.
+func TestTokenOutlivesNoApplicatie(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		seed := func(clientIDs ...string) string {
+			t.Helper()
+			s := autorisaties.Seed{ClientIDs: clientIDs, Label: "Lezer", Tokens: []string{testToken},
+				Autorisaties: []autorisaties.Autorisatie{{Component: "ac", Scopes: []string{"autorisaties.lezen"}}}}
+			if err := e.App.Auth.Seed(ctx, []autorisaties.Seed{s}, e.App.Secrets); err != nil {
+				t.Fatal(err)
+			}
+			if got := tokenGet(t, e, testToken); got != http.StatusOK {
+				t.Fatalf("seeded token: status %d, want 200", got)
+			}
+			r := e.Get(t, root+"/applicaties/consumer?clientId="+clientIDs[0])
+			return r.JSON(t)["url"].(string)
+		}
+		u := seed("token-lezer")
+		if r := e.Do(t, apptest.Req{Method: http.MethodDelete, URL: u, Token: e.Admin}); r.Status != http.StatusNoContent {
+			t.Fatalf("delete: %d %s", r.Status, r.Body)
+		}
+		if got := tokenGet(t, e, testToken); got != http.StatusUnauthorized {
+			t.Fatalf("token of a deleted applicatie: status %d, want 401", got)
+		}
+		// The token authenticates as the first client id; the applicatie keeps another one.
+		u = seed("token-lezer", "andere-client")
+		r := e.Do(t, apptest.Req{Method: http.MethodPatch, URL: u, Token: e.Admin, Body: map[string]any{"clientIds": []string{"andere-client"}}})
+		if r.Status != http.StatusOK {
+			t.Fatalf("patch: %d %s", r.Status, r.Body)
+		}
+		if got := tokenGet(t, e, testToken); got != http.StatusUnauthorized {
+			t.Fatalf("token of a client id taken from its applicatie: status %d, want 401", got)
+		}
+	})
+}

@@ -235,8 +235,11 @@ func (a *Authenticator) authenticateToken(ctx context.Context, token string) (*P
 	if err != nil {
 		return nil, err
 	}
-	if g == nil { // the applicatie was deleted through the API after the token was seeded
-		return nil, &Error{Kind: Unauthenticated, Detail: "Ongeldige token."}
+	if g == nil {
+		// A token client without an applicatie (one that only uses the Objecten or
+		// Klantinteracties API): no ZGW autorisaties. Deleting an applicatie, or taking a
+		// client id from it, deletes its tokens, so a token never outlives its applicatie.
+		g = &Grants{}
 	}
 	return &Principal{ClientID: clientID, UserRepresentation: clientID, Grants: g, Token: true}, nil
 }
