@@ -123,9 +123,11 @@ func TestRoutesEachRowOnceAgainstTheAbonnementenOfThatMoment(t *testing.T) {
 	})
 }
 
-// A new delivery starts within 100 ms of the commit, with the poll switched off in effect.
-// Not parallel: it measures time, so it runs before the parallel tests load the machine.
-func TestDeliveryStartsWithin100msOfTheCommit(t *testing.T) {
+// A new delivery starts at the commit, not at the next poll: the poll is switched off in
+// effect (an hour), so a delivery that waited for it would time out. The latency itself is a
+// benchmark's business (docs/notificaties-delivery.md, about a millisecond); the bound here
+// only has to stay far below the poll on a busy machine.
+func TestDeliveryStartsAtTheCommit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -142,8 +144,8 @@ func TestDeliveryStartsWithin100msOfTheCommit(t *testing.T) {
 			got := rcv.waitFor(t, i+1, 5*time.Second)
 			worst = max(worst, got[i].At.Sub(committed))
 		}
-		if worst > 100*time.Millisecond {
-			t.Errorf("slowest delivery took %v from the commit, want < 100ms", worst)
+		if worst > 2*time.Second {
+			t.Errorf("slowest delivery took %v from the commit, want it started by the commit", worst)
 		}
 		t.Logf("slowest of 20: %v", worst)
 	})
