@@ -41,15 +41,11 @@ func TestSignalWakesListenersOnCommitOnly(t *testing.T) {
 		if woken(c, 200*time.Millisecond) {
 			t.Fatal("a rolled back transaction woke the listener")
 		}
-		start := time.Now()
 		if err := d.Update(ctx, func(tx *db.Tx) error { tx.Signal("test"); tx.Signal("test"); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if !woken(c, 2*time.Second) {
 			t.Fatal("commit did not wake the listener")
-		}
-		if el := time.Since(start); el > 100*time.Millisecond {
-			t.Errorf("wake-up took %v", el)
 		}
 		if woken(other, 200*time.Millisecond) {
 			t.Error("a listener of another channel was woken")
