@@ -10,18 +10,13 @@ import (
 // actorResource: Actor, someone or something on the municipality's side: a medewerker, an
 // organisatorische eenheid or a geautomatiseerde actor (actorIdentificatie by soortActor).
 func actorResource() *resource {
-	id := func(f string) []string { return []string{"actoridentificator", f} }
 	return &resource{
 		coll: "actoren", table: "ki_actor", op: "actoren", name: "actor",
-		cols: []column{
-			{col: "soort_actor", path: []string{"soortActor"}},
-			{col: "naam", path: []string{"naam"}},
-			{col: "indicatie_actief", path: []string{"indicatieActief"}, boolean: true},
-			{col: "code_objecttype", path: id("codeObjecttype")},
-			{col: "code_soort", path: id("codeSoortObjectId")},
-			{col: "object_id", path: id("objectId")},
-			{col: "code_register", path: id("codeRegister")},
-		},
+		cols: append(identificatorCols("actoridentificator"),
+			column{col: "soort_actor", path: []string{"soortActor"}},
+			column{col: "naam", path: []string{"naam"}},
+			column{col: "indicatie_actief", path: []string{"indicatieActief"}, boolean: true},
+		),
 		defaults: map[string]any{"indicatieActief": true, "actoridentificator": nil},
 		filters: []filter{
 			{param: "actoridentificatorCodeObjecttype", cond: "code_objecttype = ?"},

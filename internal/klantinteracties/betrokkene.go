@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/zgw"
@@ -11,9 +12,6 @@ import (
 
 // betrokkeneResource: Betrokkene, a participant of a klantcontact, possibly a known partij.
 func betrokkeneResource() *resource {
-	wp := func(f string) string {
-		return "partij IN (SELECT partij FROM ki_partij_identificator WHERE " + f + " = ?)"
-	}
 	return &resource{
 		coll: "betrokkenen", table: "ki_betrokkene", op: "betrokkenen", name: "betrokkene",
 		refs: []ref{
@@ -32,7 +30,7 @@ func betrokkeneResource() *resource {
 		},
 		defaults: map[string]any{"bezoekadres": nil, "correspondentieadres": nil, "contactnaam": nil, "organisatienaam": "", "initiator": false},
 		expand:   []string{"digitaleAdressen"},
-		filters: []filter{
+		filters: slices.Concat([]filter{
 			{param: "contactnaamAchternaam", cond: "cn_achternaam = ?"},
 			{param: "contactnaamVoorletters", cond: "cn_voorletters = ?"},
 			{param: "contactnaamVoornaam", cond: "cn_voornaam = ?"},
@@ -46,13 +44,9 @@ func betrokkeneResource() *resource {
 			{param: "verstrektedigitaalAdres__url", typ: "url:digitaleadressen", cond: "uuid IN (SELECT betrokkene FROM ki_digitaal_adres WHERE uuid = ?)"},
 			{param: "verstrektedigitaalAdres__uuid", typ: "uuid", cond: "uuid IN (SELECT betrokkene FROM ki_digitaal_adres WHERE uuid = ?)"},
 			{param: "wasPartij__nummer", cond: "partij IN (SELECT uuid FROM ki_partij WHERE nummer = ?)"},
-			{param: "wasPartij__partijIdentificator__codeObjecttype", cond: wp("code_objecttype")},
-			{param: "wasPartij__partijIdentificator__codeRegister", cond: wp("code_register")},
-			{param: "wasPartij__partijIdentificator__codeSoortObjectId", cond: wp("code_soort")},
-			{param: "wasPartij__partijIdentificator__objectId", cond: wp("object_id")},
 			{param: "wasPartij__url", typ: "url:partijen", cond: "partij = ?"},
 			{param: "wasPartij__uuid", typ: "uuid", cond: "partij = ?"},
-		},
+		}, identificatorFilters("wasPartij__partijIdentificator__", "p", "partij IN (SELECT p.partij FROM ki_partij_identificator p WHERE %s)")),
 		render: func(_ context.Context, _ db.Querier, _ *register, rows []*row, outs []map[string]any) error {
 			for i, w := range rows {
 				var cn map[string]any
@@ -67,19 +61,13 @@ func betrokkeneResource() *resource {
 // onderwerpobjectResource: Onderwerpobject, what a klantcontact was about (a zaak, ...) by
 // its identifier in another register, or an earlier klantcontact (wasKlantcontact).
 func onderwerpobjectResource() *resource {
-	id := func(f string) []string { return []string{"onderwerpobjectidentificator", f} }
 	return &resource{
 		coll: "onderwerpobjecten", table: "ki_onderwerpobject", op: "onderwerpobjecten", name: "onderwerpobject",
 		refs: []ref{
 			{field: "klantcontact", col: "klantcontact", to: "klantcontacten"},
 			{field: "wasKlantcontact", col: "was_klantcontact", to: "klantcontacten"},
 		},
-		cols: []column{
-			{col: "code_objecttype", path: id("codeObjecttype")},
-			{col: "code_soort", path: id("codeSoortObjectId")},
-			{col: "object_id", path: id("objectId")},
-			{col: "code_register", path: id("codeRegister")},
-		},
+		cols:     identificatorCols("onderwerpobjectidentificator"),
 		defaults: map[string]any{"onderwerpobjectidentificator": nil},
 		filters: []filter{
 			{param: "klantcontact__url", typ: "url:klantcontacten", cond: "klantcontact = ?"},
@@ -96,16 +84,10 @@ func onderwerpobjectResource() *resource {
 
 // bijlageResource: Bijlage, an attachment of a klantcontact by its identifier elsewhere.
 func bijlageResource() *resource {
-	id := func(f string) []string { return []string{"bijlageidentificator", f} }
 	return &resource{
 		coll: "bijlagen", table: "ki_bijlage", op: "bijlagen", name: "bijlage",
-		refs: []ref{{field: "wasBijlageVanKlantcontact", col: "klantcontact", to: "klantcontacten", cascade: true}},
-		cols: []column{
-			{col: "code_objecttype", path: id("codeObjecttype")},
-			{col: "code_soort", path: id("codeSoortObjectId")},
-			{col: "object_id", path: id("objectId")},
-			{col: "code_register", path: id("codeRegister")},
-		},
+		refs:     []ref{{field: "wasBijlageVanKlantcontact", col: "klantcontact", to: "klantcontacten", cascade: true}},
+		cols:     identificatorCols("bijlageidentificator"),
 		defaults: map[string]any{"bijlageidentificator": nil},
 		filters: []filter{
 			{param: "bijlageidentificatorCodeObjecttype", cond: "code_objecttype = ?"},

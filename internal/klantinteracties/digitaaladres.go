@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/meent/meent/internal/db"
@@ -13,9 +14,6 @@ import (
 // digitaalAdresResource: DigitaalAdres, an e-mail address, telephone number or other
 // address given by a partij or a betrokkene (klantinteracties.md §3).
 func digitaalAdresResource() *resource {
-	dp := func(f string) string {
-		return "partij IN (SELECT partij FROM ki_partij_identificator WHERE " + f + " = ?)"
-	}
 	return &resource{
 		coll: "digitaleadressen", table: "ki_digitaal_adres", op: "digitaleadressen", name: "digitaaladres",
 		refs: []ref{
@@ -32,7 +30,7 @@ func digitaalAdresResource() *resource {
 		},
 		defaults: map[string]any{"isStandaardAdres": false, "omschrijving": "", "verificatieDatum": nil},
 		expand:   []string{"verstrektDoorBetrokkene", "verstrektDoorBetrokkene.hadKlantcontact", "verstrektDoorBetrokkene.hadKlantcontact.leiddeTotInterneTaken"},
-		filters: []filter{
+		filters: slices.Concat([]filter{
 			{param: "adres", cond: "adres = ?"},
 			{param: "adres__icontains", typ: "like", cond: "lower(adres) LIKE ?"},
 			{param: "isGeverifieerd", typ: "b", cond: "verificatie_datum <> ''", condFalse: "verificatie_datum = ''"},
@@ -48,14 +46,10 @@ func digitaalAdresResource() *resource {
 			{param: "verstrektDoorBetrokkene__rol", typ: "enum:klant|vertegenwoordiger", cond: "betrokkene IN (SELECT uuid FROM ki_betrokkene WHERE rol = ?)"},
 			{param: "verstrektDoorBetrokkene__url", typ: "url:betrokkenen", cond: "betrokkene = ?"},
 			{param: "verstrektDoorBetrokkene__uuid", typ: "uuid", cond: "betrokkene = ?"},
-			{param: "verstrektDoorPartij__partijIdentificator__codeObjecttype", cond: dp("code_objecttype")},
-			{param: "verstrektDoorPartij__partijIdentificator__codeRegister", cond: dp("code_register")},
-			{param: "verstrektDoorPartij__partijIdentificator__codeSoortObjectId", cond: dp("code_soort")},
-			{param: "verstrektDoorPartij__partijIdentificator__objectId", cond: dp("object_id")},
 			{param: "verstrektDoorPartij__soortPartij", typ: "enum:contactpersoon|organisatie|persoon", cond: "partij IN (SELECT uuid FROM ki_partij WHERE soort_partij = ?)"},
 			{param: "verstrektDoorPartij__url", typ: "url:partijen", cond: "partij = ?"},
 			{param: "verstrektDoorPartij__uuid", typ: "uuid", cond: "partij = ?"},
-		},
+		}, identificatorFilters("verstrektDoorPartij__partijIdentificator__", "p", "partij IN (SELECT p.partij FROM ki_partij_identificator p WHERE %s)")),
 		check: checkDigitaalAdres,
 		after: afterDigitaalAdres,
 	}

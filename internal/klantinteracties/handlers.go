@@ -2,6 +2,7 @@ package klantinteracties
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,19 +58,21 @@ func (r *register) list(c *zgw.Call, s *resource) error {
 		}
 		size = min(max(n, 1), maxPageSize)
 	}
-	var w db.Where
+	var cs []cond
 	for _, f := range s.filters {
 		if !q.Has(f.param) {
 			continue
 		}
-		r.addFilter(q, &w, f)
+		if c, ok := r.filterCond(q, f); ok {
+			cs = append(cs, c)
+		}
 	}
 	expand := r.expandParam(q, s)
 	if err := q.Err(); err != nil {
 		return err
 	}
 	ctx := c.Ctx()
-	p, err := db.List(ctx, r.db, s.table, &w, "id", q.Page, size)
+	p, err := db.List(ctx, r.db, s.table, where(cs), "id", q.Page, size)
 	if err != nil {
 		return err
 	}
@@ -109,8 +112,17 @@ func (r *register) list(c *zgw.Call, s *resource) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// addFilter turns one query parameter into a condition; a malformed value is a 400.
-func (r *register) addFilter(q *zgw.Query, w *db.Where, f filter) {
+// cond is the SQL condition of one filter of a request, with its arguments.
+type cond struct {
+	sql  string
+	args []any
+	sub  string
+}
+
+// filterCond turns one query parameter into a condition; a malformed value is a 400 and,
+// like an empty boolean, gives no condition.
+func (r *register) filterCond(q *zgw.Query, f filter) (cond, bool) {
+	c := cond{sql: f.cond, sub: f.sub}
 	v := q.String(f.param)
 	typ, arg, _ := strings.Cut(f.typ, ":")
 	switch typ {
@@ -118,53 +130,77 @@ func (r *register) addFilter(q *zgw.Query, w *db.Where, f filter) {
 		b := q.Bool(f.param)
 		switch {
 		case b == nil:
-		case f.condFalse != "" && *b:
-			w.And(f.cond)
+			return c, false
+		case f.condFalse != "" && *b: // cond as it is, without argument
 		case f.condFalse != "":
-			w.And(f.condFalse)
+			c.sql = f.condFalse
 		default:
-			w.And(f.cond, *b)
+			c.args = []any{*b}
 		}
+		return c, true
 	case "uuid":
 		v = strings.ToLower(v)
 		if !zgw.ValidUUID(v) {
 			q.Invalid(f.param, "invalid", "Voer een geldige UUID in.")
-			return
+			return c, false
 		}
-		w.And(f.cond, v)
 	case "url":
 		u := q.URL(f.param)
 		if u == "" {
-			return
+			return c, false
 		}
 		id, ok := r.api.ParseURL(u, arg)
 		if !ok {
-			w.And("1=0") // not an object of this API: nothing refers to it
-			return
+			c.sql = "1=0" // not an object of this API: nothing refers to it
+			return c, true
 		}
-		w.And(f.cond, id)
+		v = id
 	case "date":
 		if q.Date(f.param) == "" {
-			return
+			return c, false
 		}
-		w.And(f.cond, v)
 	case "enum":
 		if q.Enum(f.param, strings.Split(arg, "|")...) == "" {
-			return
+			return c, false
 		}
-		w.And(f.cond, v)
 	case "datetime":
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			q.Invalid(f.param, "invalid", "Voer een geldige datum/tijd in.")
-			return
+			return c, false
 		}
-		w.And(f.cond, t.UTC().Format(time.RFC3339Nano))
+		v = t.UTC().Format(time.RFC3339Nano)
 	case "like":
-		w.And(f.cond, "%"+strings.ToLower(v)+"%")
-	default:
-		w.And(f.cond, v)
+		v = "%" + strings.ToLower(v) + "%"
 	}
+	c.args = []any{v}
+	return c, true
+}
+
+// where ANDs the conditions of a request. Conditions with the same sub go into one
+// subquery, so that they hold for one and the same row of it: with codeSoortObjectId=bsn
+// and objectId=111222333 the partijIdentificator__ filters find the partij with that BSN,
+// not one with some BSN and another identificator 111222333.
+func where(cs []cond) *db.Where {
+	var out []cond
+	at := map[string]int{}
+	for _, c := range cs {
+		if i, ok := at[c.sub]; ok && c.sub != "" {
+			out[i].sql += " AND " + c.sql
+			out[i].args = append(out[i].args, c.args...)
+			continue
+		}
+		at[c.sub] = len(out)
+		out = append(out, c)
+	}
+	var w db.Where
+	for _, c := range out {
+		if c.sub != "" {
+			c.sql = fmt.Sprintf(c.sub, c.sql)
+		}
+		w.And(c.sql, c.args...)
+	}
+	return &w
 }
 
 func (r *register) retrieve(c *zgw.Call, s *resource) error {

@@ -37,31 +37,17 @@ func (k ki) do(method, path string, body any) *apptest.Resp {
 	return k.Do(k.t, apptest.Req{Method: method, URL: root + path, Body: body, Token: k.Admin})
 }
 
-// bad sends a request the spec itself forbids and expects 400 with an invalidParam name.
+// bad sends a request the spec itself forbids and expects 400 with invalidParam name/code.
 func (k ki) bad(method, path string, body any, name, code string) {
 	k.t.Helper()
 	r := k.Do(k.t, apptest.Req{Method: method, URL: root + path, Body: body, Token: k.Admin, BadInput: true})
-	wantInvalid(k.t, r, name, code)
+	apptest.WantInvalid(k.t, r, name, code)
 }
 
-// invalid sends a spec-valid request and expects 400 with an invalidParam name.
+// invalid sends a spec-valid request and expects 400 with invalidParam name/code.
 func (k ki) invalid(method, path string, body any, name, code string) {
 	k.t.Helper()
-	wantInvalid(k.t, k.do(method, path, body), name, code)
-}
-
-func wantInvalid(t *testing.T, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400:\n%s", r.Status, r.Body)
-	}
-	for _, p := range r.JSON(t)["invalidParams"].([]any) {
-		m := p.(map[string]any)
-		if m["name"] == name && (code == "" || m["code"] == code) {
-			return
-		}
-	}
-	t.Fatalf("no invalidParam %s/%s in:\n%s", name, code, r.Body)
+	apptest.WantInvalid(k.t, k.do(method, path, body), name, code)
 }
 
 func count(t *testing.T, m map[string]any) int {

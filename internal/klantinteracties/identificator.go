@@ -12,21 +12,16 @@ import (
 // partijIdentificatorResource: PartijIdentificator, a link from a partij to an external
 // register (klantinteracties.md §3).
 func partijIdentificatorResource() *resource {
-	id := func(f string) []string { return []string{"partijIdentificator", f} }
 	return &resource{
 		coll: "partij-identificatoren", table: "ki_partij_identificator", op: "partijIdentificatoren", name: "partijidentificator",
 		refs: []ref{
 			{field: "identificeerdePartij", col: "partij", to: "partijen", cascade: true},
 			{field: "subIdentificatorVan", col: "sub_van", to: "partij-identificatoren"},
 		},
-		cols: []column{
-			{col: "code_objecttype", path: id("codeObjecttype")},
-			{col: "code_soort", path: id("codeSoortObjectId")},
-			{col: "object_id", path: id("objectId")},
-			{col: "code_register", path: id("codeRegister")},
-			{col: "andere", path: []string{"anderePartijIdentificator"}},
-			{col: "sub_key", fn: func(w *write) any { return w.refs["subIdentificatorVan"] }},
-		},
+		cols: append(identificatorCols("partijIdentificator"),
+			column{col: "andere", path: []string{"anderePartijIdentificator"}},
+			column{col: "sub_key", fn: func(w *write) any { return w.refs["subIdentificatorVan"] }},
+		),
 		defaults: map[string]any{"anderePartijIdentificator": ""},
 		filters: []filter{
 			{param: "anderePartijIdentificator", cond: "andere = ?"},
@@ -36,6 +31,30 @@ func partijIdentificatorResource() *resource {
 			{param: "partijIdentificatorObjectId", cond: "object_id = ?"},
 		},
 		check: checkPartijIdentificator,
+	}
+}
+
+// identificatorCols copy the four fields of an identificator object (partijIdentificator,
+// actoridentificator, ...) into the columns its filters use.
+func identificatorCols(group string) []column {
+	return []column{
+		{col: "code_objecttype", path: []string{group, "codeObjecttype"}},
+		{col: "code_soort", path: []string{group, "codeSoortObjectId"}},
+		{col: "object_id", path: []string{group, "objectId"}},
+		{col: "code_register", path: []string{group, "codeRegister"}},
+	}
+}
+
+// identificatorFilters are the four filters on the identificatoren of a partij, named
+// prefix+"codeObjecttype" and so on. sub is the subquery over those identificatoren in
+// which the conditions on table alias t go, all in one: each filter of a request then
+// speaks of the same identificator (see where).
+func identificatorFilters(prefix, t, sub string) []filter {
+	return []filter{
+		{param: prefix + "codeObjecttype", sub: sub, cond: t + ".code_objecttype = ?"},
+		{param: prefix + "codeRegister", sub: sub, cond: t + ".code_register = ?"},
+		{param: prefix + "codeSoortObjectId", sub: sub, cond: t + ".code_soort = ?"},
+		{param: prefix + "objectId", sub: sub, cond: t + ".object_id = ?"},
 	}
 }
 

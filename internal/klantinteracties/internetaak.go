@@ -140,10 +140,7 @@ func afterInterneTaak(ctx context.Context, tx *db.Tx, r *register, w *write) err
 }
 
 func renderInterneTaak(ctx context.Context, q db.Querier, r *register, rows []*row, outs []map[string]any) error {
-	uuids := make([]any, len(rows))
-	for i, w := range rows {
-		uuids[i] = w.uuid
-	}
+	uuids := rowUUIDs(rows)
 	res, err := q.Query(ctx, "SELECT internetaak, actor FROM ki_internetaak_actor WHERE internetaak IN ("+db.Placeholders(1, len(uuids))+") ORDER BY internetaak, pos", uuids...)
 	if err != nil {
 		return err
@@ -160,13 +157,9 @@ func renderInterneTaak(ctx context.Context, q db.Querier, r *register, rows []*r
 	if err := res.Err(); err != nil {
 		return err
 	}
+	setLists(rows, outs, "toegewezenAanActoren", lists)
 	for i, w := range rows {
-		l := lists[w.uuid]
-		if l == nil {
-			l = []any{}
-		}
-		outs[i]["toegewezenAanActoren"] = l
-		if len(l) > 0 {
+		if l := lists[w.uuid]; len(l) > 0 {
 			outs[i]["toegewezenAanActor"] = l[0]
 		}
 	}

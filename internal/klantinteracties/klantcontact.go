@@ -3,6 +3,7 @@ package klantinteracties
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/meent/meent/internal/db"
@@ -10,9 +11,6 @@ import (
 
 // klantcontactResource: Klantcontact, one interaction with a klant (klantinteracties.md §2).
 func klantcontactResource() *resource {
-	bp := func(f string) string {
-		return "uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_partij_identificator p ON p.partij = b.partij WHERE p." + f + " = ?)"
-	}
 	ow := func(f string) string {
 		return "uuid IN (SELECT klantcontact FROM ki_onderwerpobject WHERE " + f + " = ?)"
 	}
@@ -44,15 +42,11 @@ func klantcontactResource() *resource {
 			"hoofdOnderwerpType": "", "verdereActieOndernomen": false, "metadata": map[string]any{},
 		},
 		expand: []string{"gingOverOnderwerpobjecten", "hadBetrokkenen", "hadBetrokkenen.digitaleAdressen", "hadBetrokkenen.wasPartij", "leiddeTotInterneTaken", "omvatteBijlagen"},
-		filters: []filter{
+		filters: slices.Concat([]filter{
 			{param: "hadBetrokkene__digitaaladres__adres__icontains", typ: "like", cond: "uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_digitaal_adres d ON d.betrokkene = b.uuid WHERE lower(d.adres) LIKE ?)"},
 			{param: "hadBetrokkene__url", typ: "url:betrokkenen", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE uuid = ?)"},
 			{param: "hadBetrokkene__uuid", typ: "uuid", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE uuid = ?)"},
 			{param: "hadBetrokkene__wasPartij", typ: "b", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij IS NOT NULL)", condFalse: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij IS NULL)"},
-			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeObjecttype", cond: bp("code_objecttype")},
-			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeRegister", cond: bp("code_register")},
-			{param: "hadBetrokkene__wasPartij__partijIdentificator__codeSoortObjectId", cond: bp("code_soort")},
-			{param: "hadBetrokkene__wasPartij__partijIdentificator__objectId", cond: bp("object_id")},
 			{param: "hadBetrokkene__wasPartij__url", typ: "url:partijen", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij = ?)"},
 			{param: "hadBetrokkene__wasPartij__uuid", typ: "uuid", cond: "uuid IN (SELECT klantcontact FROM ki_betrokkene WHERE partij = ?)"},
 			{param: "indicatieContactGelukt", typ: "b", cond: "indicatie_contact_gelukt = ?"},
@@ -77,7 +71,8 @@ func klantcontactResource() *resource {
 			{param: "wasOnderwerpobject__onderwerpobjectidentificatorObjectId", cond: was("object_id")},
 			{param: "wasOnderwerpobject__url", typ: "url:onderwerpobjecten", cond: was("uuid")},
 			{param: "wasOnderwerpobject__uuid", typ: "uuid", cond: was("uuid")},
-		},
+		}, identificatorFilters("hadBetrokkene__wasPartij__partijIdentificator__", "p",
+			"uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_partij_identificator p ON p.partij = b.partij WHERE %s)")),
 		kenmerken: func(d map[string]json.RawMessage) map[string]string {
 			k, _ := lookup(d, []string{"kanaal"}).(string)
 			return map[string]string{"kanaal": k}
@@ -110,10 +105,7 @@ func checkKlantcontact(ctx context.Context, tx *db.Tx, r *register, w *write) er
 // renderKlantcontact adds hadBetrokkenActoren: the whole actoren of the page's
 // actorklantcontacten, in two queries.
 func renderKlantcontact(ctx context.Context, q db.Querier, r *register, rows []*row, outs []map[string]any) error {
-	uuids := make([]any, len(rows))
-	for i, w := range rows {
-		uuids[i] = w.uuid
-	}
+	uuids := rowUUIDs(rows)
 	res, err := q.Query(ctx, "SELECT klantcontact, actor FROM ki_actorklantcontact WHERE klantcontact IN ("+db.Placeholders(1, len(uuids))+") ORDER BY id", uuids...)
 	if err != nil {
 		return err

@@ -104,7 +104,7 @@ func TestDigitaalAdresValidatie(t *testing.T) {
 		s := da("email", "jan@example.nl")
 		s["isStandaardAdres"] = true
 		k.invalid("POST", "/digitaleadressen", s, "isStandaardAdres", "invalid")
-		k.bad("POST", "/digitaleadressen", da("fax", "0201234567"), "soortDigitaalAdres", "")
+		k.bad("POST", "/digitaleadressen", da("fax", "0201234567"), "soortDigitaalAdres", "invalid_choice")
 		v := da("email", "geverifieerd@example.nl")
 		v["verificatieDatum"] = "2024-05-01"
 		k.post("digitaleadressen", v)
@@ -158,19 +158,19 @@ func TestBadInput(t *testing.T) {
 		k := ki{e, t}
 		kc := klantcontact("x")
 		kc["vertrouwelijk"] = "ja"
-		k.bad("POST", "/klantcontacten", kc, "vertrouwelijk", "")
-		k.bad("POST", "/betrokkenen", map[string]any{"hadKlantcontact": map[string]any{"uuid": "not-a-uuid"}, "rol": "klant", "initiator": true}, "hadKlantcontact.uuid", "")
+		k.bad("POST", "/klantcontacten", kc, "vertrouwelijk", "invalid")
+		k.bad("POST", "/betrokkenen", map[string]any{"hadKlantcontact": map[string]any{"uuid": "not-a-uuid"}, "rol": "klant", "initiator": true}, "hadKlantcontact.uuid", "invalid")
 		k.invalid("POST", "/betrokkenen", map[string]any{"hadKlantcontact": map[string]any{"uuid": "8d5a1d4e-9a3e-4a51-9b3e-3a0f0c7d1e2f"}, "rol": "klant", "initiator": true}, "hadKlantcontact.uuid", "does_not_exist")
-		k.bad("POST", "/partijen", map[string]any{"soortPartij": "robot", "indicatieActief": true}, "soortPartij", "")
-		k.bad("POST", "/internetaken", map[string]any{"gevraagdeHandeling": "x", "aanleidinggevendKlantcontact": map[string]any{"uuid": "8d5a1d4e-9a3e-4a51-9b3e-3a0f0c7d1e2f"}, "status": "klaar"}, "status", "")
-		k.bad("GET", "/partijen?soortPartij=robot", nil, "soortPartij", "")
-		k.bad("GET", "/partijen?vertegenwoordigdePartij__uuid=xyz", nil, "vertegenwoordigdePartij__uuid", "")
-		k.bad("GET", "/betrokkenen?wasPartij__url=geen-url", nil, "wasPartij__url", "")
+		k.bad("POST", "/partijen", map[string]any{"soortPartij": "robot", "indicatieActief": true}, "soortPartij", "invalid_choice")
+		k.bad("POST", "/internetaken", map[string]any{"gevraagdeHandeling": "x", "aanleidinggevendKlantcontact": map[string]any{"uuid": "8d5a1d4e-9a3e-4a51-9b3e-3a0f0c7d1e2f"}, "status": "klaar"}, "status", "invalid_choice")
+		k.bad("GET", "/partijen?soortPartij=robot", nil, "soortPartij", "invalid_choice")
+		k.bad("GET", "/partijen?vertegenwoordigdePartij__uuid=xyz", nil, "vertegenwoordigdePartij__uuid", "invalid")
+		k.bad("GET", "/betrokkenen?wasPartij__url=geen-url", nil, "wasPartij__url", "invalid")
 		k.bad("GET", "/partijen?onbekend=1", nil, "nonFieldErrors", "unknown-parameters")
-		k.bad("GET", "/partijen?expand=alles", nil, "expand", "")
-		k.bad("GET", "/digitaleadressen?verificatieDatum__gte=gisteren", nil, "verificatieDatum__gte", "")
-		k.bad("GET", "/klantcontacten?plaatsgevondenOp=gisteren", nil, "plaatsgevondenOp", "")
-		k.bad("GET", "/partijen?page=0", nil, "page", "")
+		k.bad("GET", "/partijen?expand=alles", nil, "expand", "invalid_choice")
+		k.bad("GET", "/digitaleadressen?verificatieDatum__gte=gisteren", nil, "verificatieDatum__gte", "invalid")
+		k.bad("GET", "/klantcontacten?plaatsgevondenOp=gisteren", nil, "plaatsgevondenOp", "invalid")
+		k.bad("GET", "/partijen?page=0", nil, "page", "invalid")
 		// kit-actor: a taak is assigned to at least one actor.
 		k.invalid("POST", "/internetaken", map[string]any{"gevraagdeHandeling": "x", "aanleidinggevendKlantcontact": fk(k.post("klantcontacten", klantcontact("y"))), "status": "te_verwerken"}, "toegewezenAanActoren", "required")
 		if r := e.Do(t, apptest.Req{Method: "GET", URL: root + "/partijen/not-a-uuid", Token: e.Admin, BadInput: true}); r.Status != http.StatusNotFound {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/meent/meent/internal/db"
@@ -11,12 +12,9 @@ import (
 
 // partijResource: Partij (persoon, organisatie, contactpersoon; klantinteracties.md §2).
 func partijResource() *resource {
-	pi := func(f string) string {
-		return "uuid IN (SELECT partij FROM ki_partij_identificator WHERE " + f + " = ?)"
-	}
-	sub := func(f string) string {
-		return "uuid IN (SELECT c.partij FROM ki_partij_identificator c JOIN ki_partij_identificator p ON p.uuid = c.sub_van WHERE p." + f + " = ?)"
-	}
+	// subIdentificatorVan__ speaks of the parent (v) of the same identificator (p) that
+	// partijIdentificator__ does: together they find one vestiging of one rechtspersoon.
+	ids := "uuid IN (SELECT p.partij FROM ki_partij_identificator p LEFT JOIN ki_partij_identificator v ON v.uuid = p.sub_van WHERE %s)"
 	vert := "uuid IN (SELECT vertegenwoordigende FROM ki_vertegenwoordiging WHERE vertegenwoordigde = ?)"
 	return &resource{
 		coll: "partijen", table: "ki_partij", op: "partijen", name: "partij", kanaal: "partijen", nummer: true,
@@ -53,7 +51,7 @@ func partijResource() *resource {
 			"bezoekadres": nil, "correspondentieadres": nil,
 		},
 		expand: []string{"betrokkenen", "betrokkenen.hadKlantcontact", "categorieRelaties", "digitaleAdressen"},
-		filters: []filter{
+		filters: slices.Concat([]filter{
 			{param: "bezoekadresAdresregel1", cond: "ba_regel1 = ?"},
 			{param: "bezoekadresAdresregel2", cond: "ba_regel2 = ?"},
 			{param: "bezoekadresAdresregel3", cond: "ba_regel3 = ?"},
@@ -68,18 +66,10 @@ func partijResource() *resource {
 			{param: "indicatieActief", typ: "b", cond: "indicatie_actief = ?"},
 			{param: "indicatieGeheimhouding", typ: "b", cond: "indicatie_geheimhouding = ?"},
 			{param: "nummer", cond: "nummer = ?"},
-			{param: "partijIdentificator__codeObjecttype", cond: pi("code_objecttype")},
-			{param: "partijIdentificator__codeRegister", cond: pi("code_register")},
-			{param: "partijIdentificator__codeSoortObjectId", cond: pi("code_soort")},
-			{param: "partijIdentificator__objectId", cond: pi("object_id")},
 			{param: "soortPartij", typ: "enum:contactpersoon|organisatie|persoon", cond: "soort_partij = ?"},
-			{param: "subIdentificatorVan__codeObjecttype", cond: sub("code_objecttype")},
-			{param: "subIdentificatorVan__codeRegister", cond: sub("code_register")},
-			{param: "subIdentificatorVan__codeSoortObjectId", cond: sub("code_soort")},
-			{param: "subIdentificatorVan__objectId", cond: sub("object_id")},
 			{param: "vertegenwoordigdePartij__url", typ: "url:partijen", cond: vert},
 			{param: "vertegenwoordigdePartij__uuid", typ: "uuid", cond: vert},
-		},
+		}, identificatorFilters("partijIdentificator__", "p", ids), identificatorFilters("subIdentificatorVan__", "v", ids)),
 		kenmerken: func(d map[string]json.RawMessage) map[string]string {
 			s, _ := lookup(d, []string{"soortPartij"}).(string)
 			return map[string]string{"soortPartij": s}
@@ -240,10 +230,7 @@ func (r *register) nestedIdentificatoren(ctx context.Context, tx *db.Tx, w *writ
 // renderPartij adds the partij's identificatoren (whole objects, one query per page) and
 // the computed names of partijIdentificatie.
 func renderPartij(ctx context.Context, q db.Querier, r *register, rows []*row, outs []map[string]any) error {
-	uuids := make([]any, len(rows))
-	for i, w := range rows {
-		uuids[i] = w.uuid
-	}
+	uuids := rowUUIDs(rows)
 	s := r.res["partij-identificatoren"]
 	ids, err := r.load(ctx, q, s, "partij IN ("+db.Placeholders(1, len(uuids))+")", uuids...)
 	if err != nil {
@@ -260,13 +247,9 @@ func renderPartij(ctx context.Context, q db.Querier, r *register, rows []*row, o
 	for i, id := range ids {
 		byPartij[id.refs["identificeerdePartij"]] = append(byPartij[id.refs["identificeerdePartij"]], rendered[i])
 	}
+	setLists(rows, outs, "partijIdentificatoren", byPartij)
 	for i, w := range rows {
-		l := byPartij[w.uuid]
-		if l == nil {
-			l = []any{}
-		}
 		o := outs[i]
-		o["partijIdentificatoren"] = l
 		var pi map[string]any
 		if raw, ok := w.data["partijIdentificatie"]; ok {
 			_ = json.Unmarshal(raw, &pi)
@@ -333,13 +316,7 @@ func categorieRelatieFKs(ctx context.Context, q db.Querier, r *register, uuids [
 	if err := res.Err(); err != nil {
 		return err
 	}
-	for i, w := range rows {
-		l := lists[w.uuid]
-		if l == nil {
-			l = []any{}
-		}
-		outs[i]["categorieRelaties"] = l
-	}
+	setLists(rows, outs, "categorieRelaties", lists)
 	return nil
 }
 

@@ -104,7 +104,7 @@ func TestPartijPatch(t *testing.T) {
 		if m["voorkeurstaal"] != "eng" || m["soortPartij"] != "persoon" || len(m["partijIdentificatoren"].([]any)) != 1 {
 			t.Errorf("patched = %v", m)
 		}
-		k.invalid("PATCH", path, map[string]any{"partijIdentificatie": map[string]any{"contactnaam": map[string]any{"achternaam": 12}}}, "partijIdentificatie.contactnaam.achternaam", "")
+		k.invalid("PATCH", path, map[string]any{"partijIdentificatie": map[string]any{"contactnaam": map[string]any{"achternaam": 12}}}, "partijIdentificatie.contactnaam.achternaam", "invalid")
 		// Changing the soort needs the group of the new soort.
 		r = k.do("PATCH", path, map[string]any{"soortPartij": "organisatie", "partijIdentificatie": map[string]any{"naam": "Dijk BV"}})
 		if r.Status != http.StatusOK || r.JSON(t)["partijIdentificatie"].(map[string]any)["naam"] != "Dijk BV" {
@@ -114,7 +114,7 @@ func TestPartijPatch(t *testing.T) {
 		if r := k.do("PATCH", "/actoren/"+a["uuid"].(string), map[string]any{"indicatieActief": false}); r.Status != http.StatusOK || r.JSON(t)["indicatieActief"] != false {
 			t.Errorf("patch actor: %d %s", r.Status, r.Body)
 		}
-		k.invalid("PATCH", "/actoren/"+a["uuid"].(string), map[string]any{"actorIdentificatie": map[string]any{"functie": "x", "telefoonnummer": "abc"}}, "actorIdentificatie.telefoonnummer", "")
+		k.invalid("PATCH", "/actoren/"+a["uuid"].(string), map[string]any{"actorIdentificatie": map[string]any{"functie": "x", "telefoonnummer": "abc"}}, "actorIdentificatie.telefoonnummer", "invalid")
 	})
 }
 

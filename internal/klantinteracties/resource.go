@@ -37,8 +37,10 @@ type column struct {
 // filter is one query parameter of a list. typ: "s" text, "b" boolean, "uuid", "url:<coll>"
 // (an URL of this API), "date", "enum:a|b". cond has one ? for the value; a boolean filter
 // with condFalse uses cond for true and condFalse for false, without argument.
+// sub is a subquery with %s where cond goes: the filters of one request with the same sub
+// share one subquery, so that together they hold for one row of it (see where).
 type filter struct {
-	param, typ, cond, condFalse string
+	param, typ, cond, condFalse, sub string
 }
 
 // row is one stored resource.
@@ -218,10 +220,31 @@ func (r *register) fk(coll, uuid string) map[string]any {
 	return map[string]any{"uuid": uuid, "url": r.api.URL(coll, uuid)}
 }
 
+// rowUUIDs are the uuids of a page of rows, as query arguments.
+func rowUUIDs(rows []*row) []any {
+	uuids := make([]any, len(rows))
+	for i, w := range rows {
+		uuids[i] = w.uuid
+	}
+	return uuids
+}
+
+// setLists puts in field of each output the list of its row in lists (by the row's uuid),
+// an empty list for a row that has none.
+func setLists(rows []*row, outs []map[string]any, field string, lists map[string][]any) {
+	for i, w := range rows {
+		l := lists[w.uuid]
+		if l == nil {
+			l = []any{}
+		}
+		outs[i][field] = l
+	}
+}
+
 // render turns a page of rows into response objects, batching the back lists per page.
 func (r *register) render(ctx context.Context, q db.Querier, s *resource, rows []*row) ([]map[string]any, error) {
 	outs := make([]map[string]any, len(rows))
-	uuids := make([]any, len(rows))
+	uuids := rowUUIDs(rows)
 	for i, w := range rows {
 		o := map[string]any{}
 		for k, v := range s.defaults {
@@ -240,7 +263,6 @@ func (r *register) render(ctx context.Context, q db.Querier, s *resource, rows [
 			}
 		}
 		outs[i] = o
-		uuids[i] = w.uuid
 	}
 	for _, b := range s.backs {
 		from := r.res[b.from]
@@ -270,13 +292,7 @@ func (r *register) render(ctx context.Context, q db.Querier, s *resource, rows [
 				return nil, err
 			}
 		}
-		for i, w := range rows {
-			l := lists[w.uuid]
-			if l == nil {
-				l = []any{}
-			}
-			outs[i][b.field] = l
-		}
+		setLists(rows, outs, b.field, lists)
 	}
 	if s.render != nil {
 		if err := s.render(ctx, q, r, rows, outs); err != nil {
