@@ -161,3 +161,25 @@ func TestIdentificatorFiltersEenRij(t *testing.T) {
 		}
 	})
 }
+
+// The onderwerpobject filters of one request hold for one onderwerpobject of the klantcontact.
+func TestOnderwerpobjectFiltersEenRij(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		over := func(kc map[string]any, objecttype, objectID string) {
+			k.post("onderwerpobjecten", map[string]any{"klantcontact": fk(kc), "wasKlantcontact": nil,
+				"onderwerpobjectidentificator": map[string]any{"codeObjecttype": objecttype, "codeRegister": "openzaak", "codeSoortObjectId": "uuid", "objectId": objectID}})
+		}
+		// x is about zaak 0a1b and besluit ffff; y about zaak ffff.
+		x := k.post("klantcontacten", klantcontact("paspoort"))
+		over(x, "zaak", "0a1b")
+		over(x, "besluit", "ffff")
+		y := k.post("klantcontacten", klantcontact("rijbewijs"))
+		over(y, "zaak", "ffff")
+		l := k.get("/klantcontacten?onderwerpobject__onderwerpobjectidentificatorCodeObjecttype=zaak&onderwerpobject__onderwerpobjectidentificatorObjectId=ffff")
+		if count(t, l) != 1 || l["results"].([]any)[0].(map[string]any)["uuid"] != y["uuid"] {
+			t.Errorf("zaak ffff: %v, want only %s", l["results"], y["uuid"])
+		}
+	})
+}

@@ -11,11 +11,19 @@ import (
 
 // klantcontactResource: Klantcontact, one interaction with a klant (klantinteracties.md §2).
 func klantcontactResource() *resource {
-	ow := func(f string) string {
-		return "uuid IN (SELECT klantcontact FROM ki_onderwerpobject WHERE " + f + " = ?)"
-	}
-	was := func(f string) string {
-		return "uuid IN (SELECT was_klantcontact FROM ki_onderwerpobject WHERE " + f + " = ?)"
+	// The filters on one onderwerpobject share one subquery: together they hold for the same
+	// onderwerpobject (see where).
+	onderwerpobject := func(prefix, col string) []filter {
+		sub := "uuid IN (SELECT o." + col + " FROM ki_onderwerpobject o WHERE %s)"
+		id := prefix + "__onderwerpobjectidentificator"
+		return []filter{
+			{param: id + "CodeObjecttype", sub: sub, cond: "o.code_objecttype = ?"},
+			{param: id + "CodeRegister", sub: sub, cond: "o.code_register = ?"},
+			{param: id + "CodeSoortObjectId", sub: sub, cond: "o.code_soort = ?"},
+			{param: id + "ObjectId", sub: sub, cond: "o.object_id = ?"},
+			{param: prefix + "__url", typ: "url:onderwerpobjecten", sub: sub, cond: "o.uuid = ?"},
+			{param: prefix + "__uuid", typ: "uuid", sub: sub, cond: "o.uuid = ?"},
+		}
 	}
 	return &resource{
 		coll: "klantcontacten", table: "ki_klantcontact", op: "klantcontacten", name: "klantcontact", kanaal: "klantcontacten", nummer: true,
@@ -55,24 +63,13 @@ func klantcontactResource() *resource {
 			{param: "leiddeTotInterneTaken", typ: "b", cond: "uuid IN (SELECT klantcontact FROM ki_internetaak)", condFalse: "uuid NOT IN (SELECT klantcontact FROM ki_internetaak WHERE klantcontact IS NOT NULL)"},
 			{param: "nummer", cond: "nummer = ?"},
 			{param: "onderwerp", cond: "onderwerp = ?"},
-			{param: "onderwerpobject__onderwerpobjectidentificatorCodeObjecttype", cond: ow("code_objecttype")},
-			{param: "onderwerpobject__onderwerpobjectidentificatorCodeRegister", cond: ow("code_register")},
-			{param: "onderwerpobject__onderwerpobjectidentificatorCodeSoortObjectId", cond: ow("code_soort")},
-			{param: "onderwerpobject__onderwerpobjectidentificatorObjectId", cond: ow("object_id")},
-			{param: "onderwerpobject__url", typ: "url:onderwerpobjecten", cond: ow("uuid")},
-			{param: "onderwerpobject__uuid", typ: "uuid", cond: ow("uuid")},
 			{param: "plaatsgevondenOp", typ: "datetime", cond: "plaatsgevonden_op = ?"},
 			{param: "reactie", cond: "reactie = ?"},
 			{param: "referentienummer", cond: "referentienummer = ?"},
 			{param: "vertrouwelijk", typ: "b", cond: "vertrouwelijk = ?"},
-			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeObjecttype", cond: was("code_objecttype")},
-			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeRegister", cond: was("code_register")},
-			{param: "wasOnderwerpobject__onderwerpobjectidentificatorCodeSoortObjectId", cond: was("code_soort")},
-			{param: "wasOnderwerpobject__onderwerpobjectidentificatorObjectId", cond: was("object_id")},
-			{param: "wasOnderwerpobject__url", typ: "url:onderwerpobjecten", cond: was("uuid")},
-			{param: "wasOnderwerpobject__uuid", typ: "uuid", cond: was("uuid")},
 		}, identificatorFilters("hadBetrokkene__wasPartij__partijIdentificator__", "p",
-			"uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_partij_identificator p ON p.partij = b.partij WHERE %s)")),
+			"uuid IN (SELECT b.klantcontact FROM ki_betrokkene b JOIN ki_partij_identificator p ON p.partij = b.partij WHERE %s)"),
+			onderwerpobject("onderwerpobject", "klantcontact"), onderwerpobject("wasOnderwerpobject", "was_klantcontact")),
 		kenmerken: func(d map[string]json.RawMessage) map[string]string {
 			k, _ := lookup(d, []string{"kanaal"}).(string)
 			return map[string]string{"kanaal": k}
