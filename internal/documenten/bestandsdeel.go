@@ -124,12 +124,9 @@ func (r *register) bestandsdeelUpdate(c *zgw.Call) error {
 	}
 	var old string
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		cur, err := docRefBy(ctx, tx, "id = $1", docID, true)
+		cur, err := docForWrite(ctx, tx, docID)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return zgw.ErrNotFound()
 		}
 		if err := drc009Lock(cur, *lock); err != nil {
 			return err

@@ -151,10 +151,7 @@ func TestBestandsdelenUpdateAndForcedUnlock(t *testing.T) {
 		// forced unlock of an incomplete upload
 		lock = d.lock(t, u)
 		d.must(t, http.MethodPatch, u, map[string]any{"lock": lock, "bestandsomvang": 100}, http.StatusOK)
-		forcer := d.client(t, drc(iot, "zeer_geheim", "documenten.geforceerd-unlock", "documenten.lezen"))
-		if r := d.do(t, forcer, http.MethodPost, u+"/unlock", map[string]any{}); r.Status != http.StatusNoContent {
-			t.Fatalf("forced unlock %d %s", r.Status, r.Body)
-		}
+		d.forceUnlock(t, iot, u)
 		g := d.must(t, http.MethodGet, u, nil, http.StatusOK)
 		if g["versie"] != 3.0 || g["bestandsomvang"] != 6.0 || len(g["bestandsdelen"].([]any)) != 0 {
 			t.Errorf("after forced unlock %v", g)

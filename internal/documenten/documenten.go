@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -186,34 +187,222 @@ func (r *register) docOf(c *zgw.Call, q db.Querier, id string, forUpdate bool, s
 	return d, nil
 }
 
-// childOf loads the resource of a document (gebruiksrechten, objectinformatieobject,
-// verzending) whose uuid (in column uuidCol) the path names, for a request that needs one of
-// scopes on its document: 404 when there is none, 403 when the client may not.
-func childOf[T any](c *zgw.Call, r *register, load func(context.Context, db.Querier, string, ...any) ([]T, error),
-	uuidCol string, docID func(T) int64, scopes ...string) (T, *docRef, error) {
-	var none T
+// sub is a kind of resource of a document (gebruiksrechten, objectinformatieobject,
+// verzending): rows of a table with a document_id, shown with the URL of the document.
+type sub struct {
+	resource   string // in notifications and the audit trail
+	table      string
+	alias      string // of table in where conditions; the document is d
+	collection string
+	cols       string // its own columns, read into subRow.own
+}
+
+// subRow is one resource of a document.
+type subRow interface {
+	// refs are what every resource of a document has: its id, its document's id, its URL
+	// and the URL of its document.
+	refs() (id, docID *int64, url, doc *string)
+	// own are the destinations of the columns sub.cols.
+	own() []any
+	// weergave names it in the audit trail.
+	weergave() string
+}
+
+// loadSubs reads the resources of kind s that where (over s.alias and d) selects, in id
+// order.
+func loadSubs[T any, PT interface {
+	*T
+	subRow
+}](ctx context.Context, r *register, q db.Querier, s sub, where string, args ...any) ([]PT, error) {
+	a := s.alias
+	rows, err := q.Query(ctx, `SELECT `+a+`.id, `+a+`.document_id, CAST(`+a+`.uuid AS TEXT), CAST(d.uuid AS TEXT), `+s.cols+`
+		FROM `+s.table+` `+a+` JOIN document d ON d.id = `+a+`.document_id WHERE `+where+` ORDER BY `+a+`.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.resource, err)
+	}
+	defer rows.Close()
+	out := []PT{}
+	for rows.Next() {
+		o := PT(new(T))
+		id, docID, u, doc := o.refs()
+		var uuid, docUUID string
+		if err := rows.Scan(append([]any{id, docID, &uuid, &docUUID}, o.own()...)...); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.resource, err)
+		}
+		*u = r.api.URL(s.collection, strings.ToLower(uuid))
+		*doc = r.api.URL(collectionEIO, strings.ToLower(docUUID))
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// jsonColumn scans a JSON column into v.
+type jsonColumn struct{ v any }
+
+func (j jsonColumn) Scan(src any) error {
+	switch b := src.(type) {
+	case string:
+		return json.Unmarshal([]byte(b), j.v)
+	case []byte:
+		return json.Unmarshal(b, j.v)
+	}
+	return fmt.Errorf("JSON column of type %T", src)
+}
+
+// subOf loads the resource of kind s whose uuid the path names, for a request that needs
+// one of scopes on its document: 404 when there is none, 403 when the client may not.
+func subOf[T any, PT interface {
+	*T
+	subRow
+}](c *zgw.Call, r *register, s sub, scopes ...string) (PT, *docRef, error) {
 	id := pathUUID(c, "uuid")
 	if id == "" {
-		return none, nil, zgw.ErrNotFound()
+		return nil, nil, zgw.ErrNotFound()
 	}
-	out, err := load(c.Ctx(), r.db, uuidCol+" = $1", id)
+	out, err := loadSubs[T, PT](c.Ctx(), r, r.db, s, s.alias+".uuid = $1", id)
 	if err != nil {
-		return none, nil, err
+		return nil, nil, err
 	}
 	if len(out) == 0 {
-		return none, nil, zgw.ErrNotFound()
+		return nil, nil, zgw.ErrNotFound()
 	}
-	d, err := docRefBy(c.Ctx(), r.db, "id = $1", docID(out[0]), false)
-	if err != nil {
-		return none, nil, err
-	}
-	if d == nil {
-		return none, nil, zgw.ErrNotFound()
+	_, docID, _, _ := out[0].refs()
+	d, err := docRefBy(c.Ctx(), r.db, "id = $1", *docID, false)
+	if err != nil || d == nil {
+		return nil, nil, orNotFound(err)
 	}
 	if !d.allows(c, scopes...) {
-		return none, nil, zgw.ErrForbidden()
+		return nil, nil, zgw.ErrForbidden()
 	}
 	return out[0], d, nil
+}
+
+// subList is the condition and its arguments of an unpaged list of resources of documents:
+// the filters in w and that their document is readable.
+func subList(c *zgw.Call, w *db.Where) (string, []any) {
+	authWhere(w, c.Principal.Grants, "d.", scopeLezen)
+	if where := strings.TrimPrefix(w.SQL(), " WHERE "); where != "" {
+		return where, w.Args
+	}
+	return "1=1", nil
+}
+
+// docForSub resolves the informatieobject URL u of a resource of a document that is
+// written; the client needs scope on that document.
+func (r *register) docForSub(c *zgw.Call, u, scope string) (*docRef, error) {
+	d, err := r.docByURL(c.Ctx(), r.db, "informatieobject", u, false)
+	if err != nil {
+		return nil, err
+	}
+	if !d.allows(c, scope) {
+		return nil, zgw.ErrForbidden()
+	}
+	return d, nil
+}
+
+// subBody reads the body of a PUT (a whole object) or PATCH (over cur) of a resource of
+// kind s.
+func subBody[T any](c *zgw.Call, s sub, cur T) (T, error) {
+	in, op := cur, s.resource+"_partial_update"
+	if c.R.Method != http.MethodPatch {
+		var whole T
+		in, op = whole, s.resource+"_update"
+	}
+	_, err := c.Body(op, &in)
+	return in, err
+}
+
+// subSave creates (cur nil) or updates (cur) a resource of kind s of document d in one
+// transaction with its notification and audit entry, and answers it. write changes the
+// rows; on create it gets the uuid of the new resource.
+func subSave[T any, PT interface {
+	*T
+	subRow
+}](c *zgw.Call, r *register, s sub, d *docRef, cur PT, write func(tx *db.Tx, uuid string) error) error {
+	ctx := c.Ctx()
+	uuid := zgw.NewUUID()
+	where, arg := s.alias+".uuid = $1", any(uuid)
+	actie, status, oud := "create", http.StatusCreated, any(nil)
+	if cur != nil {
+		id, _, _, _ := cur.refs()
+		uuid, where, arg = "", s.alias+".id = $1", *id
+		actie, status, oud = updateActie(c), http.StatusOK, cur
+	}
+	var out PT
+	err := r.db.Update(ctx, func(tx *db.Tx) error {
+		if err := write(tx, uuid); err != nil {
+			return err
+		}
+		outs, err := loadSubs[T, PT](ctx, r, tx, s, where, arg)
+		if err != nil {
+			return err
+		}
+		if len(outs) == 0 {
+			return zgw.ErrNotFound()
+		}
+		out = outs[0]
+		_, _, u, _ := out.refs()
+		return r.record(c, tx, d, s.resource, *u, actie, out.weergave(), status, oud, out)
+	})
+	if err != nil {
+		return err
+	}
+	if _, _, u, _ := out.refs(); cur == nil {
+		return c.Created(*u, out)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// subDestroy deletes resource o (of kind s) of document d and records it; more, when not
+// nil, runs after the delete in the same transaction.
+func (r *register) subDestroy(c *zgw.Call, s sub, o subRow, d *docRef, more func(tx *db.Tx) error) error {
+	ctx := c.Ctx()
+	id, _, u, _ := o.refs()
+	err := r.db.Update(ctx, func(tx *db.Tx) error {
+		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM `+s.table+` WHERE id = $1`, *id))
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", s.resource, err)
+		}
+		if n == 0 {
+			return zgw.ErrNotFound()
+		}
+		if more != nil {
+			if err := more(tx); err != nil {
+				return err
+			}
+		}
+		return r.record(c, tx, d, s.resource, *u, "destroy", o.weergave(), http.StatusNoContent, o, nil)
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent()
+}
+
+// updateActie is the notification and audit actie of a PUT or PATCH.
+func updateActie(c *zgw.Call) string {
+	if c.R.Method == http.MethodPatch {
+		return "partial_update"
+	}
+	return "update"
+}
+
+// orNotFound is err, or a 404 when the object vanished.
+func orNotFound(err error) error {
+	if err != nil {
+		return err
+	}
+	return zgw.ErrNotFound()
+}
+
+// docForWrite reloads document id in a write transaction, its row locked (docRefBy): 404
+// when it is gone meanwhile.
+func docForWrite(ctx context.Context, tx *db.Tx, id int64) (*docRef, error) {
+	d, err := docRefBy(ctx, tx, "id = $1", id, true)
+	if err != nil || d == nil {
+		return nil, orNotFound(err)
+	}
+	return d, nil
 }
 
 // record writes the notification of a change to something of document d and its audit

@@ -224,21 +224,31 @@ func parseDateTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("invalid datetime %q", v)
 }
 
+// readVersion loads the version of the path's document that q asks for (eioVersion), for
+// a client that may read the document.
+func (r *register) readVersion(c *zgw.Call, q *zgw.Query) (*eioOut, error) {
+	id := pathUUID(c, "uuid")
+	o, err := r.eioVersion(c, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, zgw.ErrNotFound()
+	}
+	if _, err := r.docOf(c, r.db, id, false, scopeLezen); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 func (r *register) eioRetrieve(c *zgw.Call) error {
 	q := c.Query("versie", "registratieOp", "expand")
 	expand, err := zgw.ParseExpand(q.String("expand"), []string{"informatieobjecttype"})
 	if err != nil {
 		return err
 	}
-	id := pathUUID(c, "uuid")
-	o, err := r.eioVersion(c, q, id)
+	o, err := r.readVersion(c, q)
 	if err != nil {
-		return err
-	}
-	if o == nil {
-		return zgw.ErrNotFound()
-	}
-	if _, err := r.docOf(c, r.db, id, false, scopeLezen); err != nil {
 		return err
 	}
 	if err := r.expandTypes(c.Ctx(), []*eioOut{o}, expand); err != nil {
@@ -383,15 +393,8 @@ func (r *register) expandTypes(ctx context.Context, docs []*eioOut, e zgw.Expand
 // connection is broken off, so a client never takes damaged content for complete.
 func (r *register) eioDownload(c *zgw.Call) error {
 	q := c.Query("versie", "registratieOp")
-	id := pathUUID(c, "uuid")
-	o, err := r.eioVersion(c, q, id)
+	o, err := r.readVersion(c, q)
 	if err != nil {
-		return err
-	}
-	if o == nil {
-		return zgw.ErrNotFound()
-	}
-	if _, err := r.docOf(c, r.db, id, false, scopeLezen); err != nil {
 		return err
 	}
 	h := c.W.Header()

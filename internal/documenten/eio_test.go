@@ -331,6 +331,16 @@ func TestEIOAutorisaties(t *testing.T) {
 				t.Errorf("download %s = %d", u, r.Status)
 			}
 		}
+		// the unpaged lists of the document's resources filter on the document the same way
+		for _, u := range []string{open, geheim, anders} {
+			d.must(t, http.MethodPost, drcRoot+"/gebruiksrechten", map[string]any{"informatieobject": u, "startdatum": "2024-01-01T00:00:00Z",
+				"omschrijvingVoorwaarden": "Geen"}, http.StatusCreated)
+		}
+		var rechten []map[string]any
+		d.do(t, reader, http.MethodGet, drcRoot+"/gebruiksrechten", nil).Decode(t, &rechten)
+		if len(rechten) != 1 || rechten[0]["informatieobject"] != open {
+			t.Errorf("reader sees gebruiksrechten %v", rechten)
+		}
 		if r := d.do(t, reader, http.MethodPost, eios, eioBody(a, nil)); r.Status != http.StatusForbidden {
 			t.Errorf("create without aanmaken = %d", r.Status)
 		}

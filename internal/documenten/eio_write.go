@@ -230,6 +230,9 @@ func (r *register) eioCreate(c *zgw.Call) error {
 			return err
 		}
 		parts = r.planParts(*in.Bestandsomvang)
+		if len(parts) == 0 {
+			cont.size = in.Bestandsomvang // bestandsomvang 0: empty content, as on update
+		}
 	}
 	if err := drc006Indicatie(ctx, r.db, 0, &in); err != nil {
 		return err
@@ -367,12 +370,11 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	patch := c.R.Method == http.MethodPatch
 	d, err := r.docOf(c, r.db, pathUUID(c, "uuid"), false, scopeBijwerken, scopeGeforceerd)
 	if err != nil {
 		return err
 	}
-	b, err := r.readEIOBody(c, contentKey(d.uuid), "enkelvoudiginformatieobject_update", patch)
+	b, err := r.readEIOBody(c, contentKey(d.uuid), "enkelvoudiginformatieobject_update", c.R.Method == http.MethodPatch)
 	if err != nil {
 		return err
 	}
@@ -425,6 +427,7 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 	}
 	cont := content{key: cur.content, size: cur.size, sha: cur.sha}
 	var parts []int64
+	newContent := true // inhoud or a new bestandsomvang: pending bestandsdelen are discarded
 	sentSize := in.Bestandsomvang
 	if _, ok := b.keys["bestandsomvang"]; !ok || string(b.keys["bestandsomvang"]) == "null" {
 		sentSize = nil
@@ -435,6 +438,7 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 			return zgw.FieldError("bestandsomvang", "file-size", fmt.Sprintf("De bestandsomvang %d is niet de omvang van de inhoud (%d bytes).", *sentSize, b.content.Size))
 		}
 		cont = content{key: b.key, size: &b.content.Size, sha: b.content.SHA256}
+		in.Bestandsomvang = cont.size
 	case sentSize != nil && (cur.Bestandsomvang == nil || *sentSize != *cur.Bestandsomvang):
 		if err := r.checkSize(*sentSize); err != nil {
 			return err
@@ -445,19 +449,22 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 			cont.size = sentSize
 		}
 		parts = r.planParts(*sentSize)
-	}
-	if cont.size != nil || len(parts) == 0 {
+	case len(cur.Bestandsdelen) > 0:
+		// A chunked upload is pending: the new version is pending too, with the size being
+		// uploaded; the parts stay and unlock gives it their content (as Open Zaak keeps
+		// the bestandsdelen of a write without inhoud or a new bestandsomvang).
+		in.Bestandsomvang = cur.Bestandsomvang
+		newContent = false
+	default:
 		in.Bestandsomvang = cont.size
+		newContent = false
 	}
 	var out *eioOut
 	var dropped []string
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		cur2, err := docRefBy(ctx, tx, "id = $1", d.id, true)
+		cur2, err := docForWrite(ctx, tx, d.id)
 		if err != nil {
 			return err
-		}
-		if cur2 == nil {
-			return zgw.ErrNotFound()
 		}
 		if err := drc009Lock(cur2, *lock); err != nil {
 			return err
@@ -483,7 +490,7 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 		if err := setTrefwoorden(ctx, tx, d.id, in.Trefwoorden); err != nil {
 			return err
 		}
-		if b.content != nil || len(parts) > 0 {
+		if newContent {
 			if dropped, err = dropParts(ctx, tx, d.id); err != nil {
 				return err
 			}
@@ -496,13 +503,9 @@ func (r *register) eioUpdate(c *zgw.Call) error {
 			return err
 		}
 		out = outs[0]
-		actie := "update"
-		if patch {
-			actie = "partial_update"
-		}
 		nd := &docRef{id: d.id, uuid: d.uuid, bronorganisatie: in.Bronorganisatie, informatieobjecttype: in.Informatieobjecttype,
 			vertrouwelijkheid: zgw.VertrouwelijkheidLevel(in.Vertrouwelijkheidaanduiding)}
-		return r.record(c, tx, nd, "enkelvoudiginformatieobject", out.URL, actie, out.Identificatie, http.StatusOK, cur, out)
+		return r.record(c, tx, nd, "enkelvoudiginformatieobject", out.URL, updateActie(c), out.Identificatie, http.StatusOK, cur, out)
 	})
 	if err != nil {
 		return err
@@ -546,12 +549,9 @@ func (r *register) eioDestroy(c *zgw.Call) error {
 	}
 	var keys []string
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		cur, err := docRefBy(ctx, tx, "id = $1", d.id, true)
+		cur, err := docForWrite(ctx, tx, d.id)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return zgw.ErrNotFound()
 		}
 		if err := drc008Destroy(ctx, tx, cur); err != nil {
 			return err

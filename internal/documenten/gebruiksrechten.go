@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/meent/meent/internal/db"
@@ -27,6 +25,18 @@ type gebruiksrechtenOut struct {
 	id, docID int64
 }
 
+var gebruiksrechten = sub{resource: "gebruiksrechten", table: "gebruiksrechten", alias: "g", collection: collectionRecht, cols: "g.data"}
+
+func (o *gebruiksrechtenOut) refs() (*int64, *int64, *string, *string) {
+	return &o.id, &o.docID, &o.URL, &o.Informatieobject
+}
+
+func (o *gebruiksrechtenOut) own() []any { return []any{jsonColumn{&o.gebruiksrechtenIn}} }
+
+func (o *gebruiksrechtenOut) weergave() string { return o.OmschrijvingVoorwaarden }
+
+func (o *gebruiksrechtenOut) expanded() *map[string]any { return &o.Expand }
+
 func (r *register) mountGebruiksrechten() {
 	a := r.api
 	a.Handle("GET /gebruiksrechten", zgw.Scopes(scopeLezen), r.gebruiksrechtenList)
@@ -37,50 +47,34 @@ func (r *register) mountGebruiksrechten() {
 	a.Handle("DELETE /gebruiksrechten/{uuid}", zgw.Scopes(scopeVerwijderen), r.gebruiksrechtenDestroy)
 }
 
-func (r *register) gebruiksrechtenLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*gebruiksrechtenOut, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.document_id, CAST(g.uuid AS TEXT), CAST(d.uuid AS TEXT), g.data
-		FROM gebruiksrechten g JOIN document d ON d.id = g.document_id WHERE `+where+` ORDER BY g.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("gebruiksrechten: %w", err)
-	}
-	defer rows.Close()
-	var out []*gebruiksrechtenOut
-	for rows.Next() {
-		o := &gebruiksrechtenOut{}
-		var uuid, doc, data string
-		if err := rows.Scan(&o.id, &o.docID, &uuid, &doc, &data); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &o.gebruiksrechtenIn); err != nil {
-			return nil, err
-		}
-		o.URL = r.api.URL(collectionRecht, strings.ToLower(uuid))
-		o.Informatieobject = r.api.URL(collectionEIO, strings.ToLower(doc))
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
 // expandInformatieobject adds _expand.informatieobject (drc-011..014: gebruiksrechten and
 // verzendingen expand into their document, latest version) for a page, in one query.
-func (r *register) expandInformatieobject(ctx context.Context, e zgw.Expand, docIDs []int64, set func(i int, doc *eioOut)) error {
-	sub, ok := e["informatieobject"]
-	if !ok || len(docIDs) == 0 {
+func expandInformatieobject[PT interface {
+	subRow
+	expanded() *map[string]any
+}](ctx context.Context, r *register, e zgw.Expand, items []PT) error {
+	nested, ok := e["informatieobject"]
+	if !ok || len(items) == 0 {
 		return nil
+	}
+	docIDs := make([]int64, len(items))
+	for i, o := range items {
+		_, docID, _, _ := o.refs()
+		docIDs[i] = *docID
 	}
 	docs, err := r.eioLoad(ctx, r.db, latestJoin+` WHERE `+r.db.AnyID("d.id", "$1"), r.db.IDList(docIDs))
 	if err != nil {
 		return err
 	}
-	if err := r.expandTypes(ctx, docs, sub); err != nil {
+	if err := r.expandTypes(ctx, docs, nested); err != nil {
 		return err
 	}
 	byID := map[int64]*eioOut{}
 	for _, d := range docs {
 		byID[d.id] = d
 	}
-	for i, id := range docIDs {
-		set(i, byID[id])
+	for i, o := range items {
+		*o.expanded() = map[string]any{"informatieobject": byID[docIDs[i]]}
 	}
 	return nil
 }
@@ -116,25 +110,12 @@ func (r *register) gebruiksrechtenList(c *zgw.Call) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	if cond, args, all := authCond(c.Principal.Grants, "d.", scopeLezen); !all {
-		w.And(cond, args...)
-	}
-	where := strings.TrimPrefix(w.SQL(), " WHERE ")
-	if where == "" {
-		where = "1=1"
-	}
-	out, err := r.gebruiksrechtenLoad(c.Ctx(), r.db, where, w.Args...)
+	where, args := subList(c, &w)
+	out, err := loadSubs[gebruiksrechtenOut](c.Ctx(), r, r.db, gebruiksrechten, where, args...)
 	if err != nil {
 		return err
 	}
-	if out == nil {
-		out = []*gebruiksrechtenOut{}
-	}
-	ids := make([]int64, len(out))
-	for i, o := range out {
-		ids[i] = o.docID
-	}
-	if err := r.expandInformatieobject(c.Ctx(), expand, ids, func(i int, d *eioOut) { out[i].Expand = map[string]any{"informatieobject": d} }); err != nil {
+	if err := expandInformatieobject(c.Ctx(), r, expand, out); err != nil {
 		return err
 	}
 	return writeJSON(c, out)
@@ -146,21 +127,14 @@ func (r *register) gebruiksrechtenRetrieve(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	o, err := r.gebruiksrechtenOf(c, scopeLezen)
+	o, _, err := subOf[gebruiksrechtenOut](c, r, gebruiksrechten, scopeLezen)
 	if err != nil {
 		return err
 	}
-	if err := r.expandInformatieobject(c.Ctx(), expand, []int64{o.docID}, func(_ int, d *eioOut) { o.Expand = map[string]any{"informatieobject": d} }); err != nil {
+	if err := expandInformatieobject(c.Ctx(), r, expand, []*gebruiksrechtenOut{o}); err != nil {
 		return err
 	}
 	return c.Detail(o)
-}
-
-// gebruiksrechtenOf loads the gebruiksrechten of the path for a client with one of scopes
-// on its document.
-func (r *register) gebruiksrechtenOf(c *zgw.Call, scopes ...string) (*gebruiksrechtenOut, error) {
-	o, _, err := childOf(c, r, r.gebruiksrechtenLoad, "g.uuid", func(o *gebruiksrechtenOut) int64 { return o.docID }, scopes...)
-	return o, err
 }
 
 func (in *gebruiksrechtenIn) times() (start time.Time, eind any, err error) {
@@ -199,7 +173,6 @@ func setIndicatie(ctx context.Context, tx *db.Tx, docID int64, v *bool) error {
 
 // drc-006: creating gebruiksrechten sets indicatieGebruiksrecht of the document to true.
 func (r *register) gebruiksrechtenCreate(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -207,59 +180,35 @@ func (r *register) gebruiksrechtenCreate(c *zgw.Call) error {
 	if _, err := c.Body("gebruiksrechten_create", &in); err != nil {
 		return err
 	}
-	d, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
+	d, err := r.docForSub(c, in.Informatieobject, scopeAanmaken)
 	if err != nil {
 		return err
-	}
-	if !d.allows(c, scopeAanmaken) {
-		return zgw.ErrForbidden()
 	}
 	start, eind, err := in.times()
 	if err != nil {
 		return err
 	}
 	data, _ := json.Marshal(in)
-	var out *gebruiksrechtenOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		id := zgw.NewUUID()
-		if _, err := tx.Exec(ctx, `INSERT INTO gebruiksrechten (uuid, document_id, startdatum, einddatum, data) VALUES ($1, $2, $3, $4, $5)`,
-			id, d.id, start, eind, string(data)); err != nil {
+	return subSave(c, r, gebruiksrechten, d, (*gebruiksrechtenOut)(nil), func(tx *db.Tx, uuid string) error {
+		if _, err := tx.Exec(c.Ctx(), `INSERT INTO gebruiksrechten (uuid, document_id, startdatum, einddatum, data) VALUES ($1, $2, $3, $4, $5)`,
+			uuid, d.id, start, eind, string(data)); err != nil {
 			return fmt.Errorf("insert gebruiksrechten: %w", err)
 		}
 		t := true
-		if err := setIndicatie(ctx, tx, d.id, &t); err != nil {
-			return err
-		}
-		outs, err := r.gebruiksrechtenLoad(ctx, tx, "g.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.record(c, tx, d, "gebruiksrechten", out.URL, "create", out.OmschrijvingVoorwaarden, http.StatusCreated, nil, out)
+		return setIndicatie(c.Ctx(), tx, d.id, &t)
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }
 
 func (r *register) gebruiksrechtenUpdate(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, err := r.gebruiksrechtenOf(c, scopeBijwerken)
+	cur, d, err := subOf[gebruiksrechtenOut](c, r, gebruiksrechten, scopeBijwerken)
 	if err != nil {
 		return err
 	}
-	in := cur.gebruiksrechtenIn
-	op := "gebruiksrechten_update"
-	if c.R.Method == http.MethodPatch {
-		op = "gebruiksrechten_partial_update"
-	} else {
-		in = gebruiksrechtenIn{}
-	}
-	if _, err := c.Body(op, &in); err != nil {
+	in, err := subBody(c, gebruiksrechten, cur.gebruiksrechtenIn)
+	if err != nil {
 		return err
 	}
 	if in.Informatieobject != cur.Informatieobject {
@@ -269,80 +218,33 @@ func (r *register) gebruiksrechtenUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	d, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
-	if err != nil {
-		return err
-	}
 	data, _ := json.Marshal(in)
-	var out *gebruiksrechtenOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE gebruiksrechten SET startdatum = $1, einddatum = $2, data = $3 WHERE id = $4`,
+	return subSave(c, r, gebruiksrechten, d, cur, func(tx *db.Tx, _ string) error {
+		if _, err := tx.Exec(c.Ctx(), `UPDATE gebruiksrechten SET startdatum = $1, einddatum = $2, data = $3 WHERE id = $4`,
 			start, eind, string(data), cur.id); err != nil {
 			return fmt.Errorf("update gebruiksrechten: %w", err)
 		}
-		outs, err := r.gebruiksrechtenLoad(ctx, tx, "g.id = $1", cur.id)
-		if err != nil {
-			return err
-		}
-		if len(outs) == 0 {
-			return zgw.ErrNotFound()
-		}
-		out = outs[0]
-		actie := "update"
-		if c.R.Method == http.MethodPatch {
-			actie = "partial_update"
-		}
-		return r.record(c, tx, d, "gebruiksrechten", out.URL, actie, out.OmschrijvingVoorwaarden, http.StatusOK, cur, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
 }
 
 // drc-006: deleting the last gebruiksrechten sets indicatieGebruiksrecht back to null.
 func (r *register) gebruiksrechtenDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, err := r.gebruiksrechtenOf(c, scopeVerwijderen)
+	cur, d, err := subOf[gebruiksrechtenOut](c, r, gebruiksrechten, scopeVerwijderen)
 	if err != nil {
 		return err
 	}
-	d, err := docRefBy(ctx, r.db, "id = $1", cur.docID, false)
-	if err != nil || d == nil {
-		return orNotFound(err)
-	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM gebruiksrechten WHERE id = $1`, cur.id))
-		if err != nil {
-			return fmt.Errorf("delete gebruiksrechten: %w", err)
-		}
-		if n == 0 {
-			return zgw.ErrNotFound()
-		}
+	return r.subDestroy(c, gebruiksrechten, cur, d, func(tx *db.Tx) error {
 		var left int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM gebruiksrechten WHERE document_id = $1`, d.id).Scan(&left); err != nil {
+		if err := tx.QueryRow(c.Ctx(), `SELECT count(*) FROM gebruiksrechten WHERE document_id = $1`, d.id).Scan(&left); err != nil {
 			return err
 		}
-		if left == 0 {
-			if err := setIndicatie(ctx, tx, d.id, nil); err != nil {
-				return err
-			}
+		if left > 0 {
+			return nil
 		}
-		return r.record(c, tx, d, "gebruiksrechten", cur.URL, "destroy", cur.OmschrijvingVoorwaarden, http.StatusNoContent, cur, nil)
+		return setIndicatie(c.Ctx(), tx, d.id, nil)
 	})
-	if err != nil {
-		return err
-	}
-	return c.NoContent()
-}
-
-// orNotFound is err, or a 404 when the object vanished.
-func orNotFound(err error) error {
-	if err != nil {
-		return err
-	}
-	return zgw.ErrNotFound()
 }

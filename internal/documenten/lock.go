@@ -2,6 +2,8 @@ package documenten
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -33,12 +35,9 @@ func (r *register) eioLock(c *zgw.Call) error {
 	}
 	lock := newLock()
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		cur, err := docRefBy(ctx, tx, "id = $1", d.id, true)
+		cur, err := docForWrite(ctx, tx, d.id)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return zgw.ErrNotFound()
 		}
 		if cur.lock != "" {
 			return zgw.FieldError("nonFieldErrors", "existing-lock", "Het document is al gelockt.")
@@ -81,7 +80,7 @@ func loadParts(ctx context.Context, q db.Querier, docID int64) ([]part, error) {
 // not needed. When a chunked upload is pending, all parts must be there (incomplete-upload,
 // or file-size when none is); they are then joined by volgnummer into the content of the
 // latest version and deleted. A forced unlock of an incomplete upload discards the parts and
-// gives the version the content of the version before it (none for a first version).
+// gives the version the content from before the upload (contentBeforeUpload).
 func (r *register) eioUnlock(c *zgw.Call) error {
 	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
@@ -132,12 +131,9 @@ func (r *register) eioUnlock(c *zgw.Call) error {
 	}
 	var dropped []string
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		cur, err := docRefBy(ctx, tx, "id = $1", d.id, true)
+		cur, err := docForWrite(ctx, tx, d.id)
 		if err != nil {
 			return err
-		}
-		if cur == nil {
-			return zgw.ErrNotFound()
 		}
 		if cur.lock != d.lock {
 			return zgw.FieldError("nonFieldErrors", "incorrect-lock-id", "Het lock-id is onjuist.")
@@ -152,11 +148,8 @@ func (r *register) eioUnlock(c *zgw.Call) error {
 		if len(parts) > 0 {
 			cont := joined
 			if cont == nil { // forced unlock of an incomplete upload
-				cont = &content{}
-				err := tx.QueryRow(ctx, `SELECT inhoud, omvang, sha256 FROM document_versie WHERE document_id = $1 AND versie = $2`,
-					d.id, cur.versie-1).Scan(&cont.key, &cont.size, &cont.sha)
-				if err != nil && cur.versie > 1 {
-					return fmt.Errorf("previous version: %w", err)
+				if cont, err = contentBeforeUpload(ctx, tx, d.id, cur.versie); err != nil {
+					return err
 				}
 			}
 			if err := setContent(ctx, tx, d.id, cur.versie, *cont); err != nil {
@@ -177,6 +170,21 @@ func (r *register) eioUnlock(c *zgw.Call) error {
 	}
 	r.deleteBlobs(ctx, dropped...)
 	return c.NoContent()
+}
+
+// contentBeforeUpload is the content a document had before the chunked upload pending on
+// version versie started: that of the latest earlier version that has content or an empty
+// one. The versions in between were written while the upload was pending (they have
+// neither); none for a document that started with the upload.
+func contentBeforeUpload(ctx context.Context, tx *db.Tx, docID int64, versie int) (*content, error) {
+	cont := &content{}
+	err := tx.QueryRow(ctx, `SELECT inhoud, omvang, sha256 FROM document_versie
+		WHERE document_id = $1 AND versie < $2 AND (inhoud <> '' OR omvang IS NOT NULL) ORDER BY versie DESC LIMIT 1`,
+		docID, versie).Scan(&cont.key, &cont.size, &cont.sha)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("content before the upload: %w", err)
+	}
+	return cont, nil
 }
 
 func sameParts(a, b []part) bool {

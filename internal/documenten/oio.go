@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -21,33 +20,23 @@ type oioOut struct {
 	id, docID int64
 }
 
+var objectinformatieobject = sub{resource: "objectinformatieobject", table: "objectinformatieobject", alias: "o",
+	collection: collectionOIO, cols: "o.object, o.object_type"}
+
+func (o *oioOut) refs() (*int64, *int64, *string, *string) {
+	return &o.id, &o.docID, &o.URL, &o.Informatieobject
+}
+
+func (o *oioOut) own() []any { return []any{&o.Object, &o.ObjectType} }
+
+func (o *oioOut) weergave() string { return o.ObjectType + " " + o.Object }
+
 func (r *register) mountOIO() {
 	a := r.api
 	a.Handle("GET /objectinformatieobjecten", zgw.Scopes(scopeLezen), r.oioList)
 	a.Handle("POST /objectinformatieobjecten", zgw.Scopes(scopeAanmaken), r.oioCreate)
 	a.Handle("GET /objectinformatieobjecten/{uuid}", zgw.Scopes(scopeLezen), r.oioRetrieve)
 	a.Handle("DELETE /objectinformatieobjecten/{uuid}", zgw.Scopes(scopeVerwijderen), r.oioDestroy)
-}
-
-func (r *register) oioLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*oioOut, error) {
-	rows, err := q.Query(ctx, `SELECT o.id, o.document_id, CAST(o.uuid AS TEXT), CAST(d.uuid AS TEXT), o.object, o.object_type
-		FROM objectinformatieobject o JOIN document d ON d.id = o.document_id WHERE `+where+` ORDER BY o.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("objectinformatieobject: %w", err)
-	}
-	defer rows.Close()
-	out := []*oioOut{}
-	for rows.Next() {
-		o := &oioOut{}
-		var uuid, doc string
-		if err := rows.Scan(&o.id, &o.docID, &uuid, &doc, &o.Object, &o.ObjectType); err != nil {
-			return nil, err
-		}
-		o.URL = r.api.URL(collectionOIO, strings.ToLower(uuid))
-		o.Informatieobject = r.api.URL(collectionEIO, strings.ToLower(doc))
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 func (r *register) oioList(c *zgw.Call) error {
@@ -63,29 +52,19 @@ func (r *register) oioList(c *zgw.Call) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	if cond, args, all := authCond(c.Principal.Grants, "d.", scopeLezen); !all {
-		w.And(cond, args...)
-	}
-	where := strings.TrimPrefix(w.SQL(), " WHERE ")
-	if where == "" {
-		where = "1=1"
-	}
-	out, err := r.oioLoad(c.Ctx(), r.db, where, w.Args...)
+	where, args := subList(c, &w)
+	out, err := loadSubs[oioOut](c.Ctx(), r, r.db, objectinformatieobject, where, args...)
 	if err != nil {
 		return err
 	}
 	return writeJSON(c, out)
 }
 
-func (r *register) oioOf(c *zgw.Call, scopes ...string) (*oioOut, *docRef, error) {
-	return childOf(c, r, r.oioLoad, "o.uuid", func(o *oioOut) int64 { return o.docID }, scopes...)
-}
-
 func (r *register) oioRetrieve(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	o, _, err := r.oioOf(c, scopeLezen)
+	o, _, err := subOf[oioOut](c, r, objectinformatieobject, scopeLezen)
 	if err != nil {
 		return err
 	}
@@ -156,12 +135,9 @@ func (r *register) oioCreate(c *zgw.Call) error {
 	if _, err := c.Body("objectinformatieobject_create", &in); err != nil {
 		return err
 	}
-	d, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
+	d, err := r.docForSub(c, in.Informatieobject, scopeAanmaken)
 	if err != nil {
 		return err
-	}
-	if !d.allows(c, scopeAanmaken) {
-		return zgw.ErrForbidden()
 	}
 	if err := r.drc002Object(ctx, in.ObjectType, in.Object); err != nil {
 		return err
@@ -177,27 +153,16 @@ func (r *register) oioCreate(c *zgw.Call) error {
 		return zgw.FieldError("nonFieldErrors", "inconsistent-relation",
 			"Het "+in.ObjectType+" is in de bron niet aan dit informatieobject gekoppeld.")
 	}
-	var out *oioOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
+	return subSave(c, r, objectinformatieobject, d, (*oioOut)(nil), func(tx *db.Tx, uuid string) error {
 		if err := drc003Uniek(ctx, tx, d.id, in.Object); err != nil {
 			return err
 		}
-		id := zgw.NewUUID()
 		if _, err := tx.Exec(ctx, `INSERT INTO objectinformatieobject (uuid, document_id, object, object_type) VALUES ($1, $2, $3, $4)`,
-			id, d.id, in.Object, in.ObjectType); err != nil {
+			uuid, d.id, in.Object, in.ObjectType); err != nil {
 			return fmt.Errorf("insert objectinformatieobject: %w", err)
 		}
-		outs, err := r.oioLoad(ctx, tx, "o.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.record(c, tx, d, "objectinformatieobject", out.URL, "create", in.ObjectType+" "+in.Object, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }
 
 // drc-003: object + informatieobject exist only once.
@@ -220,7 +185,7 @@ func (r *register) oioDestroy(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	o, d, err := r.oioOf(c, scopeVerwijderen)
+	o, d, err := subOf[oioOut](c, r, objectinformatieobject, scopeVerwijderen)
 	if err != nil {
 		return err
 	}
@@ -230,18 +195,5 @@ func (r *register) oioDestroy(c *zgw.Call) error {
 		return zgw.FieldError("nonFieldErrors", "inconsistent-relation",
 			"De relatie bestaat nog in de bron; verwijder die daar.")
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM objectinformatieobject WHERE id = $1`, o.id))
-		if err != nil {
-			return fmt.Errorf("delete objectinformatieobject: %w", err)
-		}
-		if n == 0 {
-			return zgw.ErrNotFound()
-		}
-		return r.record(c, tx, d, "objectinformatieobject", o.URL, "destroy", o.ObjectType+" "+o.Object, http.StatusNoContent, o, nil)
-	})
-	if err != nil {
-		return err
-	}
-	return c.NoContent()
+	return r.subDestroy(c, objectinformatieobject, o, d, nil)
 }

@@ -1,11 +1,8 @@
 package documenten
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/zgw"
@@ -38,6 +35,18 @@ type verzendingOut struct {
 	id, docID int64
 }
 
+var verzending = sub{resource: "verzending", table: "verzending", alias: "v", collection: collectionVerzend, cols: "v.data"}
+
+func (o *verzendingOut) refs() (*int64, *int64, *string, *string) {
+	return &o.id, &o.docID, &o.URL, &o.Informatieobject
+}
+
+func (o *verzendingOut) own() []any { return []any{jsonColumn{&o.verzendingData}} }
+
+func (o *verzendingOut) weergave() string { return o.AardRelatie + " " + o.Betrokkene }
+
+func (o *verzendingOut) expanded() *map[string]any { return &o.Expand }
+
 func (r *register) mountVerzending() {
 	a := r.api
 	// The OAS has no security block for verzendingen; the documenten scopes apply.
@@ -47,35 +56,6 @@ func (r *register) mountVerzending() {
 	a.Handle("PUT /verzendingen/{uuid}", zgw.Scopes(scopeBijwerken), r.verzendingUpdate)
 	a.Handle("PATCH /verzendingen/{uuid}", zgw.Scopes(scopeBijwerken), r.verzendingUpdate)
 	a.Handle("DELETE /verzendingen/{uuid}", zgw.Scopes(scopeVerwijderen), r.verzendingDestroy)
-}
-
-func (r *register) verzendingLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*verzendingOut, error) {
-	rows, err := q.Query(ctx, `SELECT v.id, v.document_id, CAST(v.uuid AS TEXT), CAST(d.uuid AS TEXT), v.data
-		FROM verzending v JOIN document d ON d.id = v.document_id WHERE `+where+` ORDER BY v.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("verzending: %w", err)
-	}
-	defer rows.Close()
-	var out []*verzendingOut
-	for rows.Next() {
-		o := &verzendingOut{}
-		var uuid, doc, data string
-		if err := rows.Scan(&o.id, &o.docID, &uuid, &doc, &data); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &o.verzendingData); err != nil {
-			return nil, err
-		}
-		o.URL = r.api.URL(collectionVerzend, strings.ToLower(uuid))
-		o.Informatieobject = r.api.URL(collectionEIO, strings.ToLower(doc))
-		for _, g := range []*json.RawMessage{&o.BinnenlandsCorrespondentieadres, &o.BuitenlandsCorrespondentieadres, &o.CorrespondentiePostadres} {
-			if len(*g) == 0 {
-				*g = json.RawMessage("null")
-			}
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // verzendingChannels checks that exactly one address channel is given (documenten.md §6).
@@ -129,14 +109,10 @@ func (r *register) verzendingList(c *zgw.Call) error {
 	}
 	var items []*verzendingOut
 	if len(p.IDs) > 0 {
-		if items, err = r.verzendingLoad(ctx, r.db, r.db.AnyID("v.id", "$1"), r.db.IDList(p.IDs)); err != nil {
+		if items, err = loadSubs[verzendingOut](ctx, r, r.db, verzending, r.db.AnyID("v.id", "$1"), r.db.IDList(p.IDs)); err != nil {
 			return err
 		}
-		ids := make([]int64, len(items))
-		for i, o := range items {
-			ids[i] = o.docID
-		}
-		if err := r.expandInformatieobject(ctx, expand, ids, func(i int, d *eioOut) { items[i].Expand = map[string]any{"informatieobject": d} }); err != nil {
+		if err := expandInformatieobject(ctx, r, expand, items); err != nil {
 			return err
 		}
 	}
@@ -147,28 +123,23 @@ func (r *register) verzendingList(c *zgw.Call) error {
 	return writeJSON(c, env)
 }
 
-func (r *register) verzendingOf(c *zgw.Call, scopes ...string) (*verzendingOut, *docRef, error) {
-	return childOf(c, r, r.verzendingLoad, "v.uuid", func(o *verzendingOut) int64 { return o.docID }, scopes...)
-}
-
 func (r *register) verzendingRetrieve(c *zgw.Call) error {
 	q := c.Query("expand")
 	expand, err := zgw.ParseExpand(q.String("expand"), informatieobjectExpand)
 	if err != nil {
 		return err
 	}
-	o, _, err := r.verzendingOf(c, scopeLezen)
+	o, _, err := subOf[verzendingOut](c, r, verzending, scopeLezen)
 	if err != nil {
 		return err
 	}
-	if err := r.expandInformatieobject(c.Ctx(), expand, []int64{o.docID}, func(_ int, d *eioOut) { o.Expand = map[string]any{"informatieobject": d} }); err != nil {
+	if err := expandInformatieobject(c.Ctx(), r, expand, []*verzendingOut{o}); err != nil {
 		return err
 	}
 	return c.Detail(o)
 }
 
 func (r *register) verzendingCreate(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
@@ -176,119 +147,60 @@ func (r *register) verzendingCreate(c *zgw.Call) error {
 	if _, err := c.Body("verzending_create", &in); err != nil {
 		return err
 	}
-	d, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
+	d, err := r.docForSub(c, in.Informatieobject, scopeAanmaken)
 	if err != nil {
 		return err
-	}
-	if !d.allows(c, scopeAanmaken) {
-		return zgw.ErrForbidden()
 	}
 	if err := verzendingChannels(&in); err != nil {
 		return err
 	}
 	data, _ := json.Marshal(in)
-	var out *verzendingOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		id := zgw.NewUUID()
-		if _, err := tx.Exec(ctx, `INSERT INTO verzending (uuid, document_id, aard_relatie, betrokkene, data) VALUES ($1, $2, $3, $4, $5)`,
-			id, d.id, in.AardRelatie, in.Betrokkene, string(data)); err != nil {
+	return subSave(c, r, verzending, d, (*verzendingOut)(nil), func(tx *db.Tx, uuid string) error {
+		if _, err := tx.Exec(c.Ctx(), `INSERT INTO verzending (uuid, document_id, aard_relatie, betrokkene, data) VALUES ($1, $2, $3, $4, $5)`,
+			uuid, d.id, in.AardRelatie, in.Betrokkene, string(data)); err != nil {
 			return fmt.Errorf("insert verzending: %w", err)
 		}
-		outs, err := r.verzendingLoad(ctx, tx, "v.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.record(c, tx, d, "verzending", out.URL, "create", in.AardRelatie+" "+in.Betrokkene, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }
 
 func (r *register) verzendingUpdate(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, d, err := r.verzendingOf(c, scopeBijwerken)
+	cur, d, err := subOf[verzendingOut](c, r, verzending, scopeBijwerken)
 	if err != nil {
 		return err
 	}
-	patch := c.R.Method == http.MethodPatch
-	in := cur.verzendingData
-	op := "verzending_update"
-	if patch {
-		op = "verzending_partial_update"
-	} else {
-		in = verzendingData{}
-	}
-	if _, err := c.Body(op, &in); err != nil {
+	in, err := subBody(c, verzending, cur.verzendingData)
+	if err != nil {
 		return err
 	}
 	if in.Informatieobject != cur.Informatieobject {
-		nd, err := r.docByURL(ctx, r.db, "informatieobject", in.Informatieobject, false)
-		if err != nil {
+		if d, err = r.docForSub(c, in.Informatieobject, scopeBijwerken); err != nil {
 			return err
 		}
-		if !nd.allows(c, scopeBijwerken) {
-			return zgw.ErrForbidden()
-		}
-		d = nd
 	}
 	if err := verzendingChannels(&in); err != nil {
 		return err
 	}
 	data, _ := json.Marshal(in)
-	var out *verzendingOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		n, err := db.Affected(tx.Exec(ctx, `UPDATE verzending SET document_id = $1, aard_relatie = $2, betrokkene = $3, data = $4 WHERE id = $5`,
-			d.id, in.AardRelatie, in.Betrokkene, string(data), cur.id))
-		if err != nil {
+	return subSave(c, r, verzending, d, cur, func(tx *db.Tx, _ string) error {
+		if _, err := tx.Exec(c.Ctx(), `UPDATE verzending SET document_id = $1, aard_relatie = $2, betrokkene = $3, data = $4 WHERE id = $5`,
+			d.id, in.AardRelatie, in.Betrokkene, string(data), cur.id); err != nil {
 			return fmt.Errorf("update verzending: %w", err)
 		}
-		if n == 0 {
-			return zgw.ErrNotFound()
-		}
-		outs, err := r.verzendingLoad(ctx, tx, "v.id = $1", cur.id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		actie := "update"
-		if patch {
-			actie = "partial_update"
-		}
-		return r.record(c, tx, d, "verzending", out.URL, actie, in.AardRelatie+" "+in.Betrokkene, http.StatusOK, cur, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
 }
 
 func (r *register) verzendingDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	cur, d, err := r.verzendingOf(c, scopeVerwijderen)
+	cur, d, err := subOf[verzendingOut](c, r, verzending, scopeVerwijderen)
 	if err != nil {
 		return err
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM verzending WHERE id = $1`, cur.id))
-		if err != nil {
-			return fmt.Errorf("delete verzending: %w", err)
-		}
-		if n == 0 {
-			return zgw.ErrNotFound()
-		}
-		return r.record(c, tx, d, "verzending", cur.URL, "destroy", cur.AardRelatie+" "+cur.Betrokkene, http.StatusNoContent, cur, nil)
-	})
-	if err != nil {
-		return err
-	}
-	return c.NoContent()
+	return r.subDestroy(c, verzending, cur, d, nil)
 }
