@@ -154,12 +154,9 @@ func (r *register) besluitList(c *zgw.Call) error {
 	if u := q.URL("zaak"); u != "" {
 		w.And("zaak = ?", u)
 	}
-	exp, expErr := zgw.ParseExpand(q.String("expand"), besluitExpandPaths)
-	if err := q.Err(); err != nil {
+	exp, err := expandParam(q, besluitExpandPaths)
+	if err != nil {
 		return err
-	}
-	if expErr != nil {
-		return expErr
 	}
 	authWhere(&w, c.Principal.Grants, "", scopeLezen)
 	ctx := c.Ctx()
@@ -185,26 +182,11 @@ func (r *register) besluitList(c *zgw.Call) error {
 }
 
 func (r *register) besluitRetrieve(c *zgw.Call) error {
-	q := c.Query("expand")
-	exp, expErr := zgw.ParseExpand(q.String("expand"), besluitExpandPaths)
-	if err := q.Err(); err != nil {
-		return err
-	}
-	if expErr != nil {
-		return expErr
-	}
-	b, err := r.besluitByPath(c, scopeLezen)
-	if err != nil {
-		return err
-	}
-	if err := r.expandBesluiten(c, newTypes(r), []*besluitOut{b}, exp); err != nil {
-		return err
-	}
-	return c.Detail(b)
+	return retrieve(c, r, besluitExpandPaths, r.besluitByPath, r.expandBesluiten)
 }
 
-// besluitCreate stores a besluit and then mirrors its zaak relation in the Zaken register
-// (brc-006); a relation the Zaken register does not take undoes the besluit.
+// besluitCreate stores a besluit and mirrors its zaak relation in the Zaken register
+// (brc-006); a relation the Zaken register does not take undoes the besluit (createMirrored).
 func (r *register) besluitCreate(c *zgw.Call) error {
 	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
@@ -220,44 +202,41 @@ func (r *register) besluitCreate(c *zgw.Call) error {
 	if err := r.validate(c, &in, nil); err != nil {
 		return err
 	}
+	id := zgw.NewUUID()
 	var out *besluitOut
-	err := r.db.Update(ctx, func(tx *db.Tx) error {
-		if in.Identificatie == "" {
-			id, err := r.brc002Genereer(ctx, tx, in.VerantwoordelijkeOrganisatie, tx.Now.In(r.loc).Year())
-			if err != nil {
+	m := mirrored{url: r.api.URL(collectionBesluit, id), field: "zaak",
+		reason: "De zaak kon niet aan het besluit gekoppeld worden (zaakbesluit).",
+		insert: func(tx *db.Tx) error {
+			if in.Identificatie == "" {
+				nr, err := r.brc002Genereer(ctx, tx, in.VerantwoordelijkeOrganisatie, tx.Now.In(r.loc).Year())
+				if err != nil {
+					return err
+				}
+				in.Identificatie = nr
+			} else if err := brc002Uniek(ctx, tx, in.VerantwoordelijkeOrganisatie, in.Identificatie, 0); err != nil {
 				return err
 			}
-			in.Identificatie = id
-		} else if err := brc002Uniek(ctx, tx, in.VerantwoordelijkeOrganisatie, in.Identificatie, 0); err != nil {
-			return err
-		}
-		id := zgw.NewUUID()
-		if _, err := tx.Exec(ctx, `INSERT INTO besluit (uuid, identificatie, verantwoordelijke_organisatie, besluittype, zaak, datum,
+			if _, err := tx.Exec(ctx, `INSERT INTO besluit (uuid, identificatie, verantwoordelijke_organisatie, besluittype, zaak, datum,
 			ingangsdatum, vervaldatum, vervalreden, publicatiedatum, verzenddatum, uiterlijke_reactiedatum, toelichting, bestuursorgaan)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			id, in.Identificatie, in.VerantwoordelijkeOrganisatie, in.Besluittype, in.Zaak, db.Date(in.Datum), db.Date(in.Ingangsdatum),
-			dateArg(in.Vervaldatum), in.Vervalreden, dateArg(in.Publicatiedatum), dateArg(in.Verzenddatum), dateArg(in.UiterlijkeReactiedatum),
-			in.Toelichting, in.Bestuursorgaan); err != nil {
-			return fmt.Errorf("insert besluit: %w", err)
-		}
-		b, err := r.besluitByUUID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		out = b
-		return r.notify(c, tx, b, resourceBesluit, b.URL, "create", http.StatusCreated, nil, b)
-	})
-	if err != nil {
-		return err
-	}
-	if out.Zaak != "" {
-		// brc-006: the Zaken register checks that the besluit exists, so it is committed first.
-		if err := r.brc006Koppel(ctx, out.Zaak, out.URL); err != nil {
-			if uerr := r.besluitDelete(c, out); uerr != nil {
-				r.api.Log.Error("undo besluit", "url", out.URL, "err", uerr)
+				id, in.Identificatie, in.VerantwoordelijkeOrganisatie, in.Besluittype, in.Zaak, db.Date(in.Datum), db.Date(in.Ingangsdatum),
+				dateArg(in.Vervaldatum), in.Vervalreden, dateArg(in.Publicatiedatum), dateArg(in.Verzenddatum), dateArg(in.UiterlijkeReactiedatum),
+				in.Toelichting, in.Bestuursorgaan); err != nil {
+				return fmt.Errorf("insert besluit: %w", err)
 			}
-			return mirrorFailed("zaak", "De zaak kon niet aan het besluit gekoppeld worden (zaakbesluit).", err)
-		}
+			var err error
+			if out, err = r.besluitByUUID(ctx, tx, id); err != nil {
+				return err
+			}
+			return r.notify(c, tx, out, resourceBesluit, out.URL, "create", http.StatusCreated, nil, out)
+		},
+		undo: func() error { return r.besluitDelete(c, out) },
+	}
+	if in.Zaak != "" {
+		m.koppel = func(ctx context.Context) error { return r.brc006Koppel(ctx, in.Zaak, m.url) }
+	}
+	if err := r.createMirrored(ctx, m); err != nil {
+		return err
 	}
 	return c.Created(out.URL, out)
 }
@@ -268,10 +247,7 @@ func (r *register) besluitCreate(c *zgw.Call) error {
 // old zaak is removed after.
 func (r *register) besluitUpdate(c *zgw.Call) error {
 	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, err := r.besluitByPath(c, scopeBijwerken)
+	cur, err := forWrite(c, r.besluitByPath, scopeBijwerken)
 	if err != nil {
 		return err
 	}
@@ -292,7 +268,7 @@ func (r *register) besluitUpdate(c *zgw.Call) error {
 	var nieuw string // the new zaakbesluit, undone when the change cannot be stored
 	if moved && in.Zaak != "" {
 		if nieuw, err = r.brc006KoppelURL(ctx, in.Zaak, cur.URL); err != nil {
-			return mirrorFailed("zaak", "De nieuwe zaak kon niet aan het besluit gekoppeld worden (zaakbesluit).", err)
+			return mirrorFailed("zaak", "inconsistent-relation", "De nieuwe zaak kon niet aan het besluit gekoppeld worden (zaakbesluit).", err)
 		}
 	}
 	var out *besluitOut
@@ -330,15 +306,14 @@ func (r *register) besluitUpdate(c *zgw.Call) error {
 }
 
 // besluitDestroy deletes a besluit with its besluitinformatieobjecten and audit trail
-// (brc-009), then the mirrors: the zaakbesluit (brc-006) and the objectinformatieobjecten
-// (brc-005). The mirrors go after the besluit because the other registers only let a mirror
-// go once its relation is gone; a mirror that cannot be removed is logged for beheer.
+// (brc-009), and the mirrors of its relations. The zaakbesluit (brc-006) goes first: as in
+// Open Zaak, a zaakbesluit the Zaken register does not let go refuses the delete (400 zaak
+// pending-relations) and nothing is deleted. The objectinformatieobjecten (brc-005) go after
+// the besluit, because the Documenten register only lets one go once its relation is gone;
+// one that cannot be removed is logged for beheer, as the besluit is gone by then.
 func (r *register) besluitDestroy(c *zgw.Call) error {
 	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, err := r.besluitByPath(c, scopeVerwijderen)
+	cur, err := forWrite(c, r.besluitByPath, scopeVerwijderen)
 	if err != nil {
 		return err
 	}
@@ -346,13 +321,19 @@ func (r *register) besluitDestroy(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	if err := r.besluitDelete(c, cur); err != nil {
-		return err
-	}
 	if cur.Zaak != "" {
 		if err := r.brc006Ontkoppel(ctx, cur.Zaak, cur.URL); err != nil {
-			r.api.Log.Error("remove zaakbesluit", "besluit", cur.URL, "zaak", cur.Zaak, "err", err)
+			return mirrorFailed("zaak", "pending-relations",
+				"Het zaakbesluit kon niet uit de Zaken API verwijderd worden; het besluit is niet verwijderd.", err)
 		}
+	}
+	if err := r.besluitDelete(c, cur); err != nil {
+		if cur.Zaak != "" {
+			if kerr := r.brc006Koppel(ctx, cur.Zaak, cur.URL); kerr != nil {
+				r.api.Log.Error("restore zaakbesluit", "besluit", cur.URL, "zaak", cur.Zaak, "err", kerr)
+			}
+		}
+		return err
 	}
 	for _, b := range bios {
 		if err := r.brc005Ontkoppel(ctx, b.Informatieobject, b.Besluit); err != nil {
@@ -362,13 +343,13 @@ func (r *register) besluitDestroy(c *zgw.Call) error {
 	return c.NoContent()
 }
 
-// brc-009: a deleted besluit is gone with its besluitinformatieobjecten (foreign key cascade)
-// and its audit trail; the destroy notification is the last trace.
+// besluitDelete deletes besluit cur. brc-009: its besluitinformatieobjecten go along
+// (foreign key cascade), and its audit trail; the destroy notification is the last trace.
 func (r *register) besluitDelete(c *zgw.Call, cur *besluitOut) error {
 	ctx := c.Ctx()
 	return r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM besluit WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete besluit: %w", err)
+		if err := deleteRow(ctx, tx, "besluit", cur.id); err != nil {
+			return err
 		}
 		if err := zgw.DeleteAuditTrail(ctx, tx, cur.URL); err != nil {
 			return err

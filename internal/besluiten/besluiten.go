@@ -6,6 +6,7 @@ package besluiten
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -93,6 +94,16 @@ func pathUUID(c *zgw.Call, name string) string {
 	return id
 }
 
+// forWrite loads the object of a write's path with byPath, which checks scope on its
+// besluittype. Writes take no query parameters.
+func forWrite[T any](c *zgw.Call, byPath func(*zgw.Call, ...string) (T, error), scope string) (T, error) {
+	if err := c.Query().Err(); err != nil {
+		var none T
+		return none, err
+	}
+	return byPath(c, scope)
+}
+
 // nullUUID makes a non-UUID match nothing instead of failing the cast on PostgreSQL.
 func nullUUID(id string) any {
 	if id == "" {
@@ -115,6 +126,14 @@ func (r *register) idsWhere(ids []int64, p string) (string, any) {
 	}
 	b, _ := json.Marshal(ids)
 	return "id IN (SELECT value FROM json_each(" + p + "))", string(b)
+}
+
+// deleteRow deletes row id of table.
+func deleteRow(ctx context.Context, tx *db.Tx, table string, id int64) error {
+	if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = $1", id); err != nil {
+		return fmt.Errorf("delete %s: %w", table, err)
+	}
+	return nil
 }
 
 // actie is the notification/audit action of an update request.

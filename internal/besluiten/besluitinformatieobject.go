@@ -73,12 +73,9 @@ func (r *register) bioList(c *zgw.Call) error {
 	if u := q.URL("informatieobject"); u != "" {
 		w.And("b.informatieobject = ?", u)
 	}
-	exp, expErr := zgw.ParseExpand(q.String("expand"), bioExpandPaths)
-	if err := q.Err(); err != nil {
+	exp, err := expandParam(q, bioExpandPaths)
+	if err != nil {
 		return err
-	}
-	if expErr != nil {
-		return expErr
 	}
 	authWhere(&w, c.Principal.Grants, "s.", scopeLezen)
 	where := strings.TrimPrefix(w.SQL(), " WHERE ")
@@ -116,26 +113,11 @@ func (r *register) bioByPath(c *zgw.Call, scopes ...string) (*bioOut, error) {
 }
 
 func (r *register) bioRetrieve(c *zgw.Call) error {
-	q := c.Query("expand")
-	exp, expErr := zgw.ParseExpand(q.String("expand"), bioExpandPaths)
-	if err := q.Err(); err != nil {
-		return err
-	}
-	if expErr != nil {
-		return expErr
-	}
-	out, err := r.bioByPath(c, scopeLezen)
-	if err != nil {
-		return err
-	}
-	if err := r.expandBIOs(c, newTypes(r), []*bioOut{out}, exp); err != nil {
-		return err
-	}
-	return c.Detail(out)
+	return retrieve(c, r, bioExpandPaths, r.bioByPath, r.expandBIOs)
 }
 
-// bioCreate stores the relation and then mirrors it in the Documenten register (brc-005); a
-// relation the Documenten register does not take is undone.
+// bioCreate stores the relation and mirrors it in the Documenten register (brc-005); a
+// relation the Documenten register does not take is undone (createMirrored).
 func (r *register) bioCreate(c *zgw.Call) error {
 	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
@@ -171,38 +153,37 @@ func (r *register) bioCreate(c *zgw.Call) error {
 	if err := r.brc008Informatieobjecttype(ctx, t, b.Besluittype, io.Informatieobjecttype); err != nil {
 		return err
 	}
+	nieuw := zgw.NewUUID()
 	var out *bioOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		var dup bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM besluitinformatieobject WHERE besluit_id = $1 AND informatieobject = $2)`,
-			b.id, in.Informatieobject).Scan(&dup); err != nil {
-			return fmt.Errorf("besluitinformatieobject: %w", err)
-		}
-		if dup {
-			return zgw.FieldError("nonFieldErrors", "unique", "Dit informatieobject hoort al bij dit besluit.")
-		}
-		// brc-004: the server sets aardRelatie (legt_vast) and registratiedatum.
-		id := zgw.NewUUID()
-		if _, err := tx.Exec(ctx, `INSERT INTO besluitinformatieobject (uuid, besluit_id, informatieobject, aard_relatie, registratiedatum)
-			VALUES ($1, $2, $3, 'legt_vast', $4)`, id, b.id, in.Informatieobject, tx.Now.UTC()); err != nil {
-			return fmt.Errorf("insert besluitinformatieobject: %w", err)
-		}
-		outs, err := r.bioLoad(ctx, tx, "b.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, b, resourceBIO, out.URL, "create", http.StatusCreated, nil, out)
+	err = r.createMirrored(ctx, mirrored{url: r.api.URL(collectionBIO, nieuw), field: "informatieobject",
+		reason: "Het informatieobject kon niet aan het besluit gekoppeld worden (objectinformatieobject).",
+		insert: func(tx *db.Tx) error {
+			var dup bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM besluitinformatieobject WHERE besluit_id = $1 AND informatieobject = $2)`,
+				b.id, in.Informatieobject).Scan(&dup); err != nil {
+				return fmt.Errorf("besluitinformatieobject: %w", err)
+			}
+			if dup {
+				return zgw.FieldError("nonFieldErrors", "unique", "Dit informatieobject hoort al bij dit besluit.")
+			}
+			// brc-004: the server sets aardRelatie (legt_vast) and registratiedatum.
+			if _, err := tx.Exec(ctx, `INSERT INTO besluitinformatieobject (uuid, besluit_id, informatieobject, aard_relatie, registratiedatum)
+			VALUES ($1, $2, $3, 'legt_vast', $4)`, nieuw, b.id, in.Informatieobject, tx.Now.UTC()); err != nil {
+				return fmt.Errorf("insert besluitinformatieobject: %w", err)
+			}
+			outs, err := r.bioLoad(ctx, tx, "b.uuid = $1", nieuw)
+			if err != nil {
+				return err
+			}
+			out = outs[0]
+			return r.notify(c, tx, b, resourceBIO, out.URL, "create", http.StatusCreated, nil, out)
+		},
+		undo: func() error { return r.bioDelete(c, out) },
+		// brc-005: the Documenten register checks the relation back (drc-004).
+		koppel: func(ctx context.Context) error { return r.brc005Koppel(ctx, out.Informatieobject, out.Besluit) },
 	})
 	if err != nil {
 		return err
-	}
-	// brc-005: store first (the Documenten register checks the relation back), then mirror.
-	if err := r.brc005Koppel(ctx, out.Informatieobject, out.Besluit); err != nil {
-		if uerr := r.bioDelete(c, out); uerr != nil {
-			r.api.Log.Error("undo besluitinformatieobject", "url", out.URL, "err", uerr)
-		}
-		return mirrorFailed("informatieobject", "Het informatieobject kon niet aan het besluit gekoppeld worden (objectinformatieobject).", err)
 	}
 	return c.Created(out.URL, out)
 }
@@ -225,10 +206,7 @@ func (r *register) brc008Informatieobjecttype(ctx context.Context, t *types, bes
 // lets an objectinformatieobject go once the relation is gone. The relation stays deleted
 // when that fails; the failure is logged for beheer.
 func (r *register) bioDestroy(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, err := r.bioByPath(c, scopeVerwijderen)
+	cur, err := forWrite(c, r.bioByPath, scopeVerwijderen)
 	if err != nil {
 		return err
 	}
@@ -252,8 +230,8 @@ func (r *register) bioDelete(c *zgw.Call, cur *bioOut) error {
 		if b == nil {
 			return zgw.ErrNotFound()
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM besluitinformatieobject WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete besluitinformatieobject: %w", err)
+		if err := deleteRow(ctx, tx, "besluitinformatieobject", cur.id); err != nil {
+			return err
 		}
 		return r.notify(c, tx, b, resourceBIO, cur.URL, "destroy", http.StatusNoContent, cur, nil)
 	})

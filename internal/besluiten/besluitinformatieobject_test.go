@@ -99,7 +99,8 @@ func TestBRC004RelatieData(t *testing.T) {
 
 // TestBRC005DocumentenMirror: after a besluitinformatieobject is stored, the Documenten
 // register (here a remote one) gets the objectinformatieobject; when it refuses, the relation
-// is undone; deleting the relation deletes the mirror it finds.
+// is undone (a destroy notification after the create); deleting the relation deletes the
+// mirror it finds.
 func TestBRC005DocumentenMirror(t *testing.T) {
 	t.Parallel()
 	rm := newRemote(t)

@@ -37,6 +37,34 @@ var (
 	}()
 )
 
+// expandParam reads the expand parameter of q; an error of the query itself (an unknown
+// parameter) is answered before one of expand.
+func expandParam(q *zgw.Query, allowed []string) (zgw.Expand, error) {
+	exp, err := zgw.ParseExpand(q.String("expand"), allowed)
+	if qerr := q.Err(); qerr != nil {
+		return nil, qerr
+	}
+	return exp, err
+}
+
+// retrieve answers the detail read of a besluit or besluitinformatieobject: the object of the
+// path (byPath checks besluiten.lezen), expanded as the expand parameter asks.
+func retrieve[T any](c *zgw.Call, r *register, allowed []string, byPath func(*zgw.Call, ...string) (T, error),
+	expand func(*zgw.Call, *types, []T, zgw.Expand) error) error {
+	exp, err := expandParam(c.Query("expand"), allowed)
+	if err != nil {
+		return err
+	}
+	o, err := byPath(c, scopeLezen)
+	if err != nil {
+		return err
+	}
+	if err := expand(c, newTypes(r), []T{o}, exp); err != nil {
+		return err
+	}
+	return c.Detail(o)
+}
+
 // empty is the expansion of a reference that is not set or may not be read.
 var empty = struct{}{}
 

@@ -277,3 +277,18 @@ func (b *bt) zaakbesluiten(t testing.TB, zaak string) []string {
 	}
 	return out
 }
+
+// noTrace runs f and fails when it left a notification (of any kanaal) or an audit entry:
+// what a refused request must not leave behind.
+func (b *bt) noTrace(t testing.TB, what string, f func()) {
+	t.Helper()
+	last := b.count(t, `SELECT COALESCE(MAX(id), 0) FROM outbox`)
+	audit := b.count(t, `SELECT count(*) FROM audittrail`)
+	f()
+	if n := b.count(t, `SELECT count(*) FROM outbox WHERE id > $1`, last); n != 0 {
+		t.Errorf("%s left %d notifications", what, n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM audittrail`); n != audit {
+		t.Errorf("%s changed the audit trail: %d entries, were %d", what, n, audit)
+	}
+}

@@ -47,8 +47,8 @@ func TestBRC006ZaakMirror(t *testing.T) {
 }
 
 // TestBRC006ZaakMirrorRefused: when the Zaken register (here a remote one) does not take the
-// zaakbesluit, the besluit is undone and the client gets a 400; when it does, it got the
-// besluit URL.
+// zaakbesluit, the besluit is undone and the client gets a 400; its create notification,
+// written with it, is followed by a destroy; when it does, it got the besluit URL.
 func TestBRC006ZaakMirrorRefused(t *testing.T) {
 	t.Parallel()
 	rm := newRemote(t)
@@ -85,7 +85,9 @@ func TestBRC006ZaakMirrorRefused(t *testing.T) {
 		// Moving a besluit to a zaak whose register refuses the zaakbesluit changes nothing.
 		lokaal := b.besluit(t, f.besluittype, nil)["url"].(string)
 		rm.fail(http.StatusBadRequest)
-		b.bad(t, http.MethodPatch, lokaal, map[string]any{"zaak": zaak, "toelichting": "verplaatst"}, false, "zaak", "inconsistent-relation")
+		b.noTrace(t, "a refused move", func() {
+			b.bad(t, http.MethodPatch, lokaal, map[string]any{"zaak": zaak, "toelichting": "verplaatst"}, false, "zaak", "inconsistent-relation")
+		})
 		if got := b.must(t, http.MethodGet, lokaal, nil, http.StatusOK); got["zaak"] != "" || got["toelichting"] != "" {
 			t.Errorf("besluit changed by a refused move: %v", got)
 		}
@@ -100,6 +102,42 @@ func TestBRC006ZaakMirrorRefused(t *testing.T) {
 		if len(w) != 1 || w[0].Method != http.MethodDelete || w[0].Path != path+"/besluiten/y" {
 			t.Errorf("writes at the zaken register on delete: %+v", w)
 		}
+	}, rm.allow())
+}
+
+// TestBRC006VerwijderenGeweigerd: as in Open Zaak, a besluit whose zaakbesluit the Zaken
+// register does not let go is not deleted (400 zaak pending-relations), without a trace; a
+// zaak that is gone has no zaakbesluit left, so its besluit is deleted.
+func TestBRC006VerwijderenGeweigerd(t *testing.T) {
+	t.Parallel()
+	rm := newRemote(t)
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBT(e)
+		f := b.fixture(t)
+		zaak := func() (string, string) {
+			path := zrcRoot + "/zaken/" + zgw.NewUUID()
+			return path, rm.resource(path, map[string]any{"zaaktype": f.zaaktype, "bronorganisatie": rsin,
+				"startdatum": "2024-03-01", "vertrouwelijkheidaanduiding": "openbaar"})
+		}
+		path, z := zaak()
+		u := b.besluit(t, f.besluittype, map[string]any{"zaak": z})["url"].(string)
+		rm.serve(path+"/besluiten", []map[string]any{{"url": rm.srv.URL + path + "/besluiten/1", "besluit": u}})
+		rm.fail(http.StatusInternalServerError)
+		rm.taken()
+		b.noTrace(t, "a refused delete", func() {
+			b.bad(t, http.MethodDelete, u, nil, false, "zaak", "pending-relations")
+		})
+		if w := rm.taken(); len(w) != 1 || w[0].Method != http.MethodDelete || w[0].Path != path+"/besluiten/1" {
+			t.Errorf("writes at the zaken register: %+v", w)
+		}
+		b.must(t, http.MethodGet, u, nil, http.StatusOK)
+		rm.fail(http.StatusCreated)
+		b.must(t, http.MethodDelete, u, nil, http.StatusNoContent)
+
+		_, weg := zaak() // its zaakbesluiten list answers 404: the zaak was deleted
+		u = b.besluit(t, f.besluittype, map[string]any{"zaak": weg})["url"].(string)
+		b.must(t, http.MethodDelete, u, nil, http.StatusNoContent)
+		b.must(t, http.MethodGet, u, nil, http.StatusNotFound)
 	}, rm.allow())
 }
 

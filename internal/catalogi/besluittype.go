@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/zgw"
@@ -14,10 +13,7 @@ import (
 // ztc-011b) and zaaktypen (written as URLs, ztc-issue-001; stored as identificaties) are
 // columns, rendered as URLs; besluittypeData is stored in data as it is rendered.
 type besluittypeIn struct {
-	Catalogus             string   `json:"catalogus"`
-	Omschrijving          string   `json:"omschrijving"`
-	BeginGeldigheid       string   `json:"beginGeldigheid"`
-	EindeGeldigheid       *string  `json:"eindeGeldigheid"`
+	typeKop
 	Informatieobjecttypen []string `json:"informatieobjecttypen"`
 	Zaaktypen             []string `json:"zaaktypen"`
 	besluittypeData
@@ -34,23 +30,7 @@ type besluittypeData struct {
 }
 
 func (r *register) mountBesluittype() {
-	a := r.api
-	a.Handle("GET /besluittypen", ztcRead, func(c *zgw.Call) error {
-		return r.typeList(c, htBesluittype, []string{"zaaktypen", "informatieobjecttypen"}, r.besluittypeFilter, r.besluittypeRender)
-	})
-	a.Handle("POST /besluittypen", zgw.Scopes(ztcSchrijven), r.besluittypeWrite)
-	// GET also answers HEAD (net/http); Detail then sends the headers only.
-	a.Handle("GET /besluittypen/{uuid}", ztcRead, func(c *zgw.Call) error { return r.typeRetrieve(c, htBesluittype, r.besluittypeRender) })
-	a.Handle("PUT /besluittypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.besluittypeWrite)
-	a.Handle("PATCH /besluittypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.besluittypeWrite)
-	a.Handle("DELETE /besluittypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdVerwijderen), func(c *zgw.Call) error {
-		return r.hoofdDestroy(c, htBesluittype)
-	})
-	a.Handle("POST /besluittypen/{uuid}/publish", zgw.Scopes(ztcSchrijven), func(c *zgw.Call) error {
-		return r.hoofdPublish(c, htBesluittype, nil, func(ctx context.Context, id string) ([]byte, error) {
-			return r.typeOne(ctx, htBesluittype, id, r.besluittypeRender)
-		})
-	})
+	mountType(r, r.besluittypeSoort(), []string{"zaaktypen", "informatieobjecttypen"}, r.besluittypeFilter)
 }
 
 // besluittypeFilter adds the zaaktypen and informatieobjecttypen filters: the besluittypen a
@@ -79,22 +59,7 @@ func (r *register) besluittypeFilter(ctx context.Context, q *zgw.Query, w *db.Wh
 		}
 	}
 	if v := q.String("informatieobjecttypen"); v != "" {
-		if zgw.IsURL(v) {
-			var iot *versie
-			if id, ok := r.api.ParseURL(v, htIOT.collection); ok {
-				var err error
-				if iot, err = r.hoofdVersie(ctx, r.db, htIOT, id); err != nil {
-					return err
-				}
-			}
-			if iot == nil {
-				w.And("1=0")
-			} else {
-				w.And("catalogus_id = ? AND informatieobjecttypen LIKE ? ESCAPE '\\'", iot.CatalogusID, naamlijstLike(iot.Naam))
-			}
-		} else {
-			w.And("informatieobjecttypen LIKE ? ESCAPE '\\'", naamlijstLike(v))
-		}
+		return r.iotFilter(ctx, w, v, "informatieobjecttypen LIKE ? ESCAPE '\\'", naamlijstLike, "catalogus_id = ?")
 	}
 	return nil
 }
@@ -111,103 +76,39 @@ func placeholders(n int) string {
 	return string(b)
 }
 
-// besluittypeWrite is create, update and partial update. The PATCH body is unspecified in
-// the OAS; it is checked against BesluitTypeUpdate.
-func (r *register) besluittypeWrite(c *zgw.Call) error {
-	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
+// besluittypeSoort is the write of a besluittype. The PATCH body is unspecified in the OAS;
+// it is checked against BesluitTypeUpdate.
+func (r *register) besluittypeSoort() *typeSoort[besluittypeIn] {
+	return &typeSoort[besluittypeIn]{t: htBesluittype, createOp: "besluittype_create", updateOp: "besluittype_update",
+		kop: func(in *besluittypeIn) *typeKop { return &in.typeKop },
+		base: func(in *besluittypeIn, x *typeRow) {
+			in.Informatieobjecttypen, in.Zaaktypen = naamlijstLees(x.rel1), naamlijstLees(x.rel2)
+		},
+		cols:    []string{"informatieobjecttypen", "zaaktypen", "data"},
+		prepare: r.besluittypePrepare,
+		render:  r.besluittypeRender,
 	}
-	var cur *versie
-	in := &besluittypeIn{}
-	op := "besluittype_create"
-	if c.R.Method != http.MethodPost {
-		op = "besluittype_update"
-		var err error
-		if cur, err = r.hoofdByPath(c, r.db, htBesluittype); err != nil {
-			return err
-		}
-		if c.R.Method == http.MethodPatch {
-			rows, err := r.typeLoad(ctx, htBesluittype, "t.id = $1", cur.ID)
-			if err != nil {
-				return err
-			}
-			if len(rows) == 0 {
-				return zgw.ErrNotFound()
-			}
-			x := rows[0]
-			in = &besluittypeIn{Catalogus: r.api.URL("catalogussen", x.catUUID), Omschrijving: x.naam, BeginGeldigheid: string(x.begin),
-				EindeGeldigheid: x.einde.Ptr(), Informatieobjecttypen: naamlijstLees(x.rel1), Zaaktypen: naamlijstLees(x.rel2)}
-			if err := json.Unmarshal(x.data, &in.besluittypeData); err != nil {
-				return fmt.Errorf("besluittype %s data: %w", x.uuid, err)
-			}
-		}
-	}
-	keys, err := c.Body(op, in)
-	if err != nil {
-		return err
-	}
-	if cur != nil {
-		if err := ztc009Wijzigen(c, cur, keys); err != nil {
-			return err
-		}
-	}
-	sent := func(k string) bool { return c.R.Method != http.MethodPatch || zgw.Sent(keys, k) }
-	var errs zgw.Errs
-	catID, catUUID, err := r.typeCatalogus(ctx, in.Catalogus, sent, cur, &errs)
-	if err != nil {
-		return err
-	}
-	geldigheidCheck(in.BeginGeldigheid, in.EindeGeldigheid, &errs)
+}
+
+// besluittypePrepare checks the relations of a besluittype: ztc-011b, ztc-013:
+// informatieobjecttypen by omschrijving, in the same catalogus; so are the zaaktypen the
+// request names (ztc-issue-001).
+func (r *register) besluittypePrepare(ctx context.Context, in *besluittypeIn, catID int64, sent func(string) bool, errs *zgw.Errs) ([]any, error) {
 	if catID != 0 {
-		// ztc-011b, ztc-013: informatieobjecttypen by omschrijving, in the same catalogus; so
-		// are the zaaktypen the request names (ztc-issue-001).
+		var err error
 		if sent("informatieobjecttypen") {
-			if in.Informatieobjecttypen, err = r.relatieNamen(ctx, r.db, htIOT, "informatieobjecttypen", "nonFieldErrors", catID, in.Informatieobjecttypen, &errs); err != nil {
-				return err
+			if in.Informatieobjecttypen, err = r.relatieNamen(ctx, r.db, htIOT, "informatieobjecttypen", "nonFieldErrors", catID, in.Informatieobjecttypen, errs); err != nil {
+				return nil, err
 			}
 		}
 		if sent("zaaktypen") {
-			if in.Zaaktypen, err = r.relatieNamen(ctx, r.db, htZaaktype, "zaaktypen", "nonFieldErrors", catID, in.Zaaktypen, &errs); err != nil {
-				return err
+			if in.Zaaktypen, err = r.relatieNamen(ctx, r.db, htZaaktype, "zaaktypen", "nonFieldErrors", catID, in.Zaaktypen, errs); err != nil {
+				return nil, err
 			}
 		}
-	}
-	if err := errs.Err(); err != nil {
-		return err
 	}
 	data, err := jsonData(in.besluittypeData)
-	if err != nil {
-		return err
-	}
-	id := zgw.NewUUID()
-	if cur != nil {
-		id = cur.UUID
-	}
-	iots, zts := naamlijst(in.Informatieobjecttypen), naamlijst(in.Zaaktypen)
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if cur == nil {
-			if _, err := tx.Exec(ctx, `INSERT INTO besluittype (uuid, catalogus_id, omschrijving, concept, begin_geldigheid, einde_geldigheid,
-				informatieobjecttypen, zaaktypen, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				id, catID, in.Omschrijving, true, in.BeginGeldigheid, dateArg(in.EindeGeldigheid), iots, zts, data); err != nil {
-				return fmt.Errorf("insert besluittype: %w", err)
-			}
-			return r.hoofdNotify(ctx, tx, htBesluittype, id, catUUID, "create")
-		}
-		return r.typeUpdate(c, tx, htBesluittype, cur, keys, in.Omschrijving, in.BeginGeldigheid, in.EindeGeldigheid,
-			`informatieobjecttypen = $4, zaaktypen = $5, data = $6`, iots, zts, data)
-	})
-	if err != nil {
-		return err
-	}
-	b, err := r.typeOne(ctx, htBesluittype, id, r.besluittypeRender)
-	if err != nil {
-		return err
-	}
-	if cur == nil {
-		return c.Created(r.api.URL(htBesluittype.collection, id), jsonRaw(b))
-	}
-	return c.JSON(http.StatusOK, jsonRaw(b))
+	return []any{naamlijst(in.Informatieobjecttypen), naamlijst(in.Zaaktypen), data}, err
 }
 
 // Kinds of relrow of besluittypeRender.
@@ -225,13 +126,9 @@ func (r *register) besluittypeRender(ctx context.Context, rows []*typeRow, date 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	var cats, names, iots []any
-	seen := map[int64]bool{}
+	cats := paginaCatalogi(rows, typeCatID)
+	var names, iots []any
 	for _, x := range rows {
-		if !seen[x.catID] {
-			seen[x.catID] = true
-			cats = append(cats, x.catID)
-		}
 		names = append(names, x.naam)
 		for _, n := range naamlijstLees(x.rel1) {
 			iots = append(iots, n)

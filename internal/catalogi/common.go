@@ -70,6 +70,28 @@ func distinctNames(in []string) []string {
 	return out
 }
 
+// distinct drops repeated values, keeping the first occurrence.
+func distinct[T comparable](in []T) []T {
+	seen := make(map[T]bool, len(in))
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// paginaCatalogi are the distinct catalogus ids of a page of rows, for relq.in.
+func paginaCatalogi[T any](rows []T, catID func(T) int64) []any {
+	ids := make([]int64, len(rows))
+	for i, x := range rows {
+		ids[i] = catID(x)
+	}
+	return anys(distinct(ids))
+}
+
 func anys[T any](in []T) []any {
 	out := make([]any, len(in))
 	for i, v := range in {
@@ -428,6 +450,19 @@ func (r *register) ztcDetail(c *zgw.Call, date string, render func() ([]byte, er
 		return err
 	}
 	return c.Detail(json.RawMessage(b))
+}
+
+// written answers a write: 201 with the location for a create, else 200, with the resource
+// that one renders.
+func (r *register) written(c *zgw.Call, created bool, collection, id string, one func(ctx context.Context, id string) ([]byte, error)) error {
+	b, err := one(c.Ctx(), id)
+	if err != nil {
+		return err
+	}
+	if created {
+		return c.Created(r.api.URL(collection, id), jsonRaw(b))
+	}
+	return c.JSON(http.StatusOK, jsonRaw(b))
 }
 
 // ztcPage renders a page of rendered resources in the pagination envelope.

@@ -16,13 +16,12 @@ import (
 // zaaktype and beginGeldigheid, and with statustype as the statustype's uuid rather than
 // its URL, so that stored data does not depend on the host name the API is served under.
 type eigenschapIn struct {
-	Zaaktype     string                 `json:"zaaktype,omitempty"`
 	Naam         string                 `json:"naam"`
 	Definitie    string                 `json:"definitie"`
 	Specificatie eigenschapSpecificatie `json:"specificatie"`
 	Toelichting  string                 `json:"toelichting"`
 	Statustype   *string                `json:"statustype"`
-	subtypeGeldigheid
+	subtypeKop
 }
 
 type eigenschapSpecificatie struct {
@@ -59,18 +58,12 @@ func (r *register) mountEigenschap() {
 		filter: func(q *zgw.Query, w *db.Where) string {
 			return r.subtypeFilter(q, w, subtypeFilters{"zaaktype", "zaaktypeIdentificatie", "status", "datumGeldigheid"})
 		},
-		zaaktype: func(in *eigenschapIn) string { return in.Zaaktype },
-		input: func(_ context.Context, row *subtypeRow, zt *subtypeZaaktype) (*eigenschapIn, error) {
-			in := &eigenschapIn{}
-			if err := subtypeDecode(row, in); err != nil {
-				return nil, err
-			}
-			in.Zaaktype = r.api.URL("zaaktypen", zt.UUID)
+		kop: func(in *eigenschapIn) *subtypeKop { return &in.subtypeKop },
+		urls: func(in *eigenschapIn) {
 			if in.Statustype != nil {
 				u := r.api.URL("statustypen", *in.Statustype)
 				in.Statustype = &u
 			}
-			return in, nil
 		},
 		prepare: r.prepareEigenschap,
 		check:   eigenschapNaamUnique,
@@ -79,24 +72,18 @@ func (r *register) mountEigenschap() {
 	s.mount()
 }
 
-func (r *register) prepareEigenschap(ctx context.Context, in *eigenschapIn, zt *subtypeZaaktype, _ *subtypeRow) (*subtypeWrite, error) {
-	var errs zgw.Errs
-	in.check(zt, &errs)
-	ztc015Lengte(&in.Specificatie, &errs)
+func (r *register) prepareEigenschap(ctx context.Context, in *eigenschapIn, zt *subtypeZaaktype, _ *subtypeRow, errs *zgw.Errs) (*subtypeWrite, error) {
+	ztc015Lengte(&in.Specificatie, errs)
 	stored := *in
-	stored.Zaaktype = ""
 	stored.Specificatie.Waardenverzameling = nonNil(in.Specificatie.Waardenverzameling)
 	if in.Statustype != nil && *in.Statustype != "" {
-		id, err := r.eigenschapStatustype(ctx, *in.Statustype, zt, &errs)
+		id, err := r.eigenschapStatustype(ctx, *in.Statustype, zt, errs)
 		if err != nil {
 			return nil, err
 		}
 		stored.Statustype = &id
 	} else {
 		stored.Statustype = nil
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
 	}
 	return &subtypeWrite{cols: []string{"naam"}, vals: []any{in.Naam}, data: stored}, nil
 }

@@ -5,18 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/meent/meent/internal/db"
 	"github.com/meent/meent/internal/zgw"
 )
 
 // iotIn is the request form of an InformatieObjectType; catalogus, omschrijving and the
-// validity are columns, iotData is stored in data as it is rendered.
+// validity are columns (typeKop), iotData is stored in data as it is rendered.
 type iotIn struct {
-	Catalogus       string  `json:"catalogus"`
-	Omschrijving    string  `json:"omschrijving"`
-	BeginGeldigheid string  `json:"beginGeldigheid"`
-	EindeGeldigheid *string `json:"eindeGeldigheid"`
+	typeKop
 	iotData
 }
 
@@ -48,6 +46,8 @@ type typeRow struct {
 	rel1, rel2   string
 	data         []byte
 }
+
+func typeCatID(x *typeRow) int64 { return x.catID }
 
 func (r *register) typeLoad(ctx context.Context, t *hoofdtype, where string, args ...any) ([]*typeRow, error) {
 	if len(args) == 0 {
@@ -155,57 +155,114 @@ func (r *register) typeHead(w *jw, t *hoofdtype, x *typeRow, b bereikVan) {
 	w.boolean("concept", x.concept)
 }
 
-func (r *register) mountInformatieobjecttype() {
-	a := r.api
-	a.Handle("GET /informatieobjecttypen", ztcRead, func(c *zgw.Call) error {
-		return r.typeList(c, htIOT, nil, nil, r.iotRender)
-	})
-	a.Handle("POST /informatieobjecttypen", zgw.Scopes(ztcSchrijven), r.iotWrite)
+func (r *register) mountInformatieobjecttype() { mountType(r, r.iotSoort(), nil, nil) }
+
+// mountType mounts the operations of informatieobjecttype or besluittype s; extra and
+// filter are the list parameters and filters of its own.
+func mountType[In any](r *register, s *typeSoort[In], extra []string, filter func(ctx context.Context, q *zgw.Query, w *db.Where) error) {
+	a, t := r.api, s.t
+	base := "/" + t.collection
+	write := func(c *zgw.Call) error { return typeWrite(c, r, s) }
+	one := func(ctx context.Context, id string) ([]byte, error) { return r.typeOne(ctx, t, id, s.render) }
+	a.Handle("GET "+base, ztcRead, func(c *zgw.Call) error { return r.typeList(c, t, extra, filter, s.render) })
+	a.Handle("POST "+base, zgw.Scopes(ztcSchrijven), write)
 	// GET also answers HEAD (net/http); Detail then sends the headers only.
-	a.Handle("GET /informatieobjecttypen/{uuid}", ztcRead, func(c *zgw.Call) error { return r.typeRetrieve(c, htIOT, r.iotRender) })
-	a.Handle("PUT /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.iotWrite)
-	a.Handle("PATCH /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), r.iotWrite)
-	a.Handle("DELETE /informatieobjecttypen/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdVerwijderen), func(c *zgw.Call) error {
-		return r.hoofdDestroy(c, htIOT)
+	a.Handle("GET "+base+"/{uuid}", ztcRead, func(c *zgw.Call) error { return r.typeRetrieve(c, t, s.render) })
+	a.Handle("PUT "+base+"/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), write)
+	a.Handle("PATCH "+base+"/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdSchrijven), write)
+	a.Handle("DELETE "+base+"/{uuid}", zgw.Scopes(ztcSchrijven, ztcGeforceerdVerwijderen), func(c *zgw.Call) error {
+		return r.hoofdDestroy(c, t)
 	})
-	a.Handle("POST /informatieobjecttypen/{uuid}/publish", zgw.Scopes(ztcSchrijven), func(c *zgw.Call) error {
-		return r.hoofdPublish(c, htIOT, nil, func(ctx context.Context, id string) ([]byte, error) {
-			return r.typeOne(ctx, htIOT, id, r.iotRender)
-		})
+	a.Handle("POST "+base+"/{uuid}/publish", zgw.Scopes(ztcSchrijven), func(c *zgw.Call) error {
+		return r.hoofdPublish(c, t, nil, one)
 	})
 }
 
-// iotWrite is create, update and partial update. The OAS of 1.3.1 leaves the PUT and PATCH
-// bodies unspecified; they are checked against the create schema (InformatieObjectType).
-// Create answers 201 as Open Zaak does (the OAS says 200).
-func (r *register) iotWrite(c *zgw.Call) error {
+// iotFilter adds a list filter on an informatieobjecttype v: an omschrijving, or the URL of
+// a version, which means its omschrijving in its catalogus. naamCond is the condition on
+// naamArg(omschrijving), catCond the one on the catalogus id.
+func (r *register) iotFilter(ctx context.Context, w *db.Where, v, naamCond string, naamArg func(string) string, catCond string) error {
+	if !zgw.IsURL(v) {
+		w.And(naamCond, naamArg(v))
+		return nil
+	}
+	iot, err := r.versieByURL(ctx, htIOT, v)
+	if err != nil {
+		return err
+	}
+	if iot == nil {
+		w.And("1=0")
+		return nil
+	}
+	w.And(naamCond, naamArg(iot.Naam))
+	w.And(catCond, iot.CatalogusID)
+	return nil
+}
+
+// iotSoort is the write of an informatieobjecttype. The OAS of 1.3.1 leaves the PUT and
+// PATCH bodies unspecified; they are checked against the create schema
+// (InformatieObjectType). Create answers 201 as Open Zaak does (the OAS says 200).
+func (r *register) iotSoort() *typeSoort[iotIn] {
+	return &typeSoort[iotIn]{t: htIOT, createOp: "informatieobjecttype_create", updateOp: "informatieobjecttype_create",
+		kop:  func(in *iotIn) *typeKop { return &in.typeKop },
+		cols: []string{"data"},
+		prepare: func(_ context.Context, in *iotIn, _ int64, _ func(string) bool, _ *zgw.Errs) ([]any, error) {
+			in.Trefwoord = nonNil(in.Trefwoord)
+			data, err := jsonData(in.iotData)
+			return []any{data}, err
+		},
+		render: r.iotRender,
+	}
+}
+
+// typeKop is what the requests of an informatieobjecttype and a besluittype share: the
+// columns typeWrite stores itself.
+type typeKop struct {
+	Catalogus       string  `json:"catalogus"`
+	Omschrijving    string  `json:"omschrijving"`
+	BeginGeldigheid string  `json:"beginGeldigheid"`
+	EindeGeldigheid *string `json:"eindeGeldigheid"`
+}
+
+// typeSoort is what typeWrite needs of informatieobjecttype or besluittype.
+type typeSoort[In any] struct {
+	t                  *hoofdtype
+	createOp, updateOp string // the operations whose schema checks a POST, and a PUT or PATCH
+	kop                func(in *In) *typeKop
+	// base sets the resource's own columns of stored version x on in, the start of a PATCH;
+	// may be nil (the data column is decoded into in by typeWrite).
+	base func(in *In, x *typeRow)
+	// prepare checks the resource's own fields (catID is 0 when the catalogus is not valid)
+	// and returns the values of cols.
+	prepare func(ctx context.Context, in *In, catID int64, sent func(string) bool, errs *zgw.Errs) ([]any, error)
+	cols    []string // the resource's own columns
+	render  func(ctx context.Context, rows []*typeRow, date string) ([][]byte, error)
+}
+
+// typeWrite is create, update and partial update of an informatieobjecttype or besluittype.
+// A PATCH is applied to the stored version and the result is checked as a whole.
+func typeWrite[In any](c *zgw.Call, r *register, s *typeSoort[In]) error {
 	ctx := c.Ctx()
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
+	t := s.t
 	var cur *versie
-	in := &iotIn{}
+	in := new(In)
+	op := s.createOp
 	if c.R.Method != http.MethodPost {
+		op = s.updateOp
 		var err error
-		if cur, err = r.hoofdByPath(c, r.db, htIOT); err != nil {
+		if cur, err = r.hoofdByPath(c, r.db, t); err != nil {
 			return err
 		}
 		if c.R.Method == http.MethodPatch {
-			rows, err := r.typeLoad(ctx, htIOT, "t.id = $1", cur.ID)
-			if err != nil {
+			if in, err = typeBase(ctx, r, s, cur); err != nil {
 				return err
-			}
-			if len(rows) == 0 {
-				return zgw.ErrNotFound()
-			}
-			x := rows[0]
-			in = &iotIn{Catalogus: r.api.URL("catalogussen", x.catUUID), Omschrijving: x.naam, BeginGeldigheid: string(x.begin), EindeGeldigheid: x.einde.Ptr()}
-			if err := json.Unmarshal(x.data, &in.iotData); err != nil {
-				return fmt.Errorf("informatieobjecttype %s data: %w", x.uuid, err)
 			}
 		}
 	}
-	keys, err := c.Body("informatieobjecttype_create", in)
+	keys, err := c.Body(op, in)
 	if err != nil {
 		return err
 	}
@@ -215,18 +272,18 @@ func (r *register) iotWrite(c *zgw.Call) error {
 		}
 	}
 	sent := func(k string) bool { return c.R.Method != http.MethodPatch || zgw.Sent(keys, k) }
+	k := s.kop(in)
 	var errs zgw.Errs
-	catID, catUUID, err := r.typeCatalogus(ctx, in.Catalogus, sent, cur, &errs)
+	catID, catUUID, err := r.typeCatalogus(ctx, k.Catalogus, sent, cur, &errs)
 	if err != nil {
 		return err
 	}
-	geldigheidCheck(in.BeginGeldigheid, in.EindeGeldigheid, &errs)
+	geldigheidCheck(k.BeginGeldigheid, k.EindeGeldigheid, &errs)
+	vals, err := s.prepare(ctx, in, catID, sent, &errs)
+	if err != nil {
+		return err
+	}
 	if err := errs.Err(); err != nil {
-		return err
-	}
-	in.Trefwoord = nonNil(in.Trefwoord)
-	data, err := jsonData(in.iotData)
-	if err != nil {
 		return err
 	}
 	id := zgw.NewUUID()
@@ -234,26 +291,46 @@ func (r *register) iotWrite(c *zgw.Call) error {
 		id = cur.UUID
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if cur == nil {
-			if _, err := tx.Exec(ctx, `INSERT INTO informatieobjecttype (uuid, catalogus_id, omschrijving, concept, begin_geldigheid, einde_geldigheid, data)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, catID, in.Omschrijving, true, in.BeginGeldigheid, dateArg(in.EindeGeldigheid), data); err != nil {
-				return fmt.Errorf("insert informatieobjecttype: %w", err)
-			}
-			return r.hoofdNotify(ctx, tx, htIOT, id, catUUID, "create")
+		if cur != nil {
+			return r.typeUpdate(c, tx, t, cur, keys, k, s.cols, vals)
 		}
-		return r.typeUpdate(c, tx, htIOT, cur, keys, in.Omschrijving, in.BeginGeldigheid, in.EindeGeldigheid, `data = $4`, data)
+		cols := append([]string{"uuid", "catalogus_id", "omschrijving", "concept", "begin_geldigheid", "einde_geldigheid"}, s.cols...)
+		args := append([]any{id, catID, k.Omschrijving, true, k.BeginGeldigheid, dateArg(k.EindeGeldigheid)}, vals...)
+		if _, err := tx.Exec(ctx, `INSERT INTO `+t.table+` (`+strings.Join(cols, ", ")+`) VALUES (`+db.Placeholders(1, len(cols))+`)`,
+			args...); err != nil {
+			return fmt.Errorf("insert %s: %w", t.table, err)
+		}
+		return r.hoofdNotify(ctx, tx, t, id, catUUID, "create")
 	})
 	if err != nil {
 		return err
 	}
-	b, err := r.typeOne(ctx, htIOT, id, r.iotRender)
+	return r.written(c, cur == nil, t.collection, id, func(ctx context.Context, id string) ([]byte, error) {
+		return r.typeOne(ctx, t, id, s.render)
+	})
+}
+
+// typeBase is stored version cur in the request form, the start of a PATCH.
+func typeBase[In any](ctx context.Context, r *register, s *typeSoort[In], cur *versie) (*In, error) {
+	rows, err := r.typeLoad(ctx, s.t, "t.id = $1", cur.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cur == nil {
-		return c.Created(r.api.URL(htIOT.collection, id), jsonRaw(b))
+	if len(rows) == 0 {
+		return nil, zgw.ErrNotFound()
 	}
-	return c.JSON(http.StatusOK, jsonRaw(b))
+	x := rows[0]
+	in := new(In)
+	// data holds the resource's own fields, as they are rendered.
+	if err := json.Unmarshal(x.data, in); err != nil {
+		return nil, fmt.Errorf("%s %s data: %w", s.t.table, x.uuid, err)
+	}
+	*s.kop(in) = typeKop{Catalogus: r.api.URL("catalogussen", x.catUUID), Omschrijving: x.naam, BeginGeldigheid: string(x.begin),
+		EindeGeldigheid: x.einde.Ptr()}
+	if s.base != nil {
+		s.base(in, x)
+	}
+	return in, nil
 }
 
 // typeCatalogus checks the catalogus of an informatieobjecttype or besluittype request:
@@ -274,28 +351,25 @@ func (r *register) typeCatalogus(ctx context.Context, u string, sent func(string
 
 // typeUpdate stores a replaced or patched informatieobjecttype or besluittype inside tx,
 // after checking the version is still what the request was judged against (ztc-009) and
-// that a published version does not come to overlap another (ztc-016). set assigns the
-// resource's own columns from $4 on, with vals.
+// that a published version does not come to overlap another (ztc-016). cols are the
+// resource's own columns, with vals.
 func (r *register) typeUpdate(c *zgw.Call, tx *db.Tx, t *hoofdtype, cur *versie, keys map[string]json.RawMessage,
-	naam, begin string, einde *string, set string, vals ...any) error {
+	k *typeKop, cols []string, vals []any) error {
 	ctx := c.Ctx()
-	v, err := r.hoofdVersie(ctx, tx, t, cur.UUID)
+	v, err := r.ztc009InTx(c, tx, t, cur.UUID, keys)
 	if err != nil {
 		return err
 	}
-	if v == nil {
-		return zgw.ErrNotFound()
+	set := "omschrijving = $1, begin_geldigheid = $2, einde_geldigheid = $3"
+	for i, col := range cols {
+		set += fmt.Sprintf(", %s = $%d", col, i+4)
 	}
-	if err := ztc009Wijzigen(c, v, keys); err != nil {
-		return err
-	}
-	args := append([]any{naam, begin, dateArg(einde)}, vals...)
+	args := append([]any{k.Omschrijving, k.BeginGeldigheid, dateArg(k.EindeGeldigheid)}, vals...)
 	args = append(args, v.ID)
-	if _, err := tx.Exec(ctx, `UPDATE `+t.table+` SET omschrijving = $1, begin_geldigheid = $2, einde_geldigheid = $3, `+set+
-		` WHERE id = $`+fmt.Sprint(len(args)), args...); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE `+t.table+` SET `+set+` WHERE id = $`+fmt.Sprint(len(args)), args...); err != nil {
 		return fmt.Errorf("update %s: %w", t.table, err)
 	}
-	v.Naam, v.Begin, v.Einde = naam, db.Date(begin), db.Date(derefDate(einde))
+	v.Naam, v.Begin, v.Einde = k.Omschrijving, db.Date(k.BeginGeldigheid), db.Date(derefDate(k.EindeGeldigheid))
 	if err := r.ztc016Overlap(ctx, tx, t, v); err != nil {
 		return err
 	}
@@ -320,14 +394,10 @@ func (r *register) iotRender(ctx context.Context, rows []*typeRow, date string) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	var cats, names []any
-	seen := map[int64]bool{}
-	for _, x := range rows {
-		if !seen[x.catID] {
-			seen[x.catID] = true
-			cats = append(cats, x.catID)
-		}
-		names = append(names, x.naam)
+	cats := paginaCatalogi(rows, typeCatID)
+	names := make([]any, len(rows))
+	for i, x := range rows {
+		names[i] = x.naam
 	}
 	q := r.relq()
 	catIn, namesIn := q.in(cats), q.in(names)

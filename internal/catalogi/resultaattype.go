@@ -14,7 +14,6 @@ import (
 // omschrijvingen (the history model relates them by name, catalogi §4), informatieobjecttypen
 // as uuids, and omschrijvingGeneriek as read from the resultaattypeomschrijving when written.
 type resultaattypeIn struct {
-	Zaaktype                  string                  `json:"zaaktype,omitempty"`
 	Omschrijving              string                  `json:"omschrijving"`
 	Resultaattypeomschrijving string                  `json:"resultaattypeomschrijving"`
 	OmschrijvingGeneriek      string                  `json:"omschrijvingGeneriek"`
@@ -29,7 +28,7 @@ type resultaattypeIn struct {
 	Procestermijn             *string                 `json:"procestermijn"`
 	Besluittypen              []string                `json:"besluittypen"`
 	Informatieobjecttypen     []string                `json:"informatieobjecttypen"`
-	subtypeGeldigheid
+	subtypeKop
 }
 
 type resultaattypeBrondatum struct {
@@ -86,17 +85,11 @@ func (r *register) mountResultaattype() {
 		filter: func(q *zgw.Query, w *db.Where) string {
 			return r.subtypeFilter(q, w, subtypeFilters{"zaaktype", "zaaktype_identificatie", "status", "datum_geldigheid"})
 		},
-		zaaktype: func(in *resultaattypeIn) string { return in.Zaaktype },
-		input: func(_ context.Context, row *subtypeRow, zt *subtypeZaaktype) (*resultaattypeIn, error) {
-			in := &resultaattypeIn{}
-			if err := subtypeDecode(row, in); err != nil {
-				return nil, err
-			}
-			in.Zaaktype = r.api.URL("zaaktypen", zt.UUID)
+		kop: func(in *resultaattypeIn) *subtypeKop { return &in.subtypeKop },
+		urls: func(in *resultaattypeIn) {
 			for i, id := range in.Informatieobjecttypen {
 				in.Informatieobjecttypen[i] = r.api.URL("informatieobjecttypen", id)
 			}
-			return in, nil
 		},
 		prepare: r.prepareResultaattype,
 		check:   resultaattypeOmschrijvingUnique,
@@ -105,27 +98,22 @@ func (r *register) mountResultaattype() {
 	s.mount()
 }
 
-func (r *register) prepareResultaattype(ctx context.Context, in *resultaattypeIn, zt *subtypeZaaktype, _ *subtypeRow) (*subtypeWrite, error) {
-	var errs zgw.Errs
-	in.check(zt, &errs)
-	if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, &errs); err != nil {
+func (r *register) prepareResultaattype(ctx context.Context, in *resultaattypeIn, zt *subtypeZaaktype, _ *subtypeRow, errs *zgw.Errs) (*subtypeWrite, error) {
+	if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, errs); err != nil {
 		return nil, err
 	}
 	stored := *in
-	stored.Zaaktype, stored.Catalogus = "", nil
-	if err := r.ztc002(ctx, &stored, zt, &errs); err != nil {
+	stored.Catalogus = nil
+	if err := r.ztc002(ctx, &stored, zt, errs); err != nil {
 		return nil, err
 	}
 	var err error
 	// besluittypen: omschrijvingen (ResultaatTypeCreate) or URLs (PatchedResultaatType) of
 	// besluittypen in the zaaktype's catalogus (ztc-013), stored as omschrijvingen.
-	if stored.Besluittypen, err = r.relatieNamen(ctx, r.db, htBesluittype, "besluittypen", "nonFieldErrors", zt.CatalogusID, in.Besluittypen, &errs); err != nil {
+	if stored.Besluittypen, err = r.relatieNamen(ctx, r.db, htBesluittype, "besluittypen", "nonFieldErrors", zt.CatalogusID, in.Besluittypen, errs); err != nil {
 		return nil, err
 	}
-	if stored.Informatieobjecttypen, err = r.resultaattypeInformatieobjecttypen(ctx, in.Informatieobjecttypen, zt, &errs); err != nil {
-		return nil, err
-	}
-	if err := errs.Err(); err != nil {
+	if stored.Informatieobjecttypen, err = r.resultaattypeInformatieobjecttypen(ctx, in.Informatieobjecttypen, zt, errs); err != nil {
 		return nil, err
 	}
 	return &subtypeWrite{data: stored}, nil
@@ -268,7 +256,7 @@ func (r *register) resultaattypeInformatieobjecttypen(ctx context.Context, urls 
 		}
 		ids = append(ids, id)
 	}
-	ids = subtypeDistinct(ids)
+	ids = distinct(ids)
 	if len(ids) == 0 {
 		return []string{}, nil
 	}
@@ -355,8 +343,8 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 		w.And("concept = ?", false)
 		w.And("begin_geldigheid <= ?", date)
 		w.And("(einde_geldigheid IS NULL OR einde_geldigheid >= ?)", date)
-		w.In("catalogus_id", subtypeDistinct(catalogi))
-		w.In("omschrijving", subtypeDistinct(names))
+		w.In("catalogus_id", distinct(catalogi))
+		w.In("omschrijving", distinct(names))
 		q, err := r.db.Query(ctx, `SELECT uuid, catalogus_id, omschrijving FROM besluittype`+w.SQL()+` ORDER BY begin_geldigheid, id`, w.Args...)
 		if err != nil {
 			return nil, fmt.Errorf("besluittypen: %w", err)
@@ -378,7 +366,7 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 	iotNames := map[string]string{} // uuid -> omschrijving
 	if len(iots) > 0 {
 		var w db.Where
-		w.In("uuid", subtypeDistinct(iots))
+		w.In("uuid", distinct(iots))
 		q, err := r.db.Query(ctx, `SELECT uuid, omschrijving FROM informatieobjecttype`+w.SQL(), w.Args...)
 		if err != nil {
 			return nil, fmt.Errorf("informatieobjecttypen: %w", err)
@@ -431,10 +419,10 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 			EindeObject:                      einde,
 			IndicatieSpecifiek:               in.IndicatieSpecifiek,
 			Procestermijn:                    in.Procestermijn,
-			Besluittypen:                     subtypeDistinct(bts),
+			Besluittypen:                     distinct(bts),
 			BesluittypeOmschrijving:          nonNil(in.Besluittypen),
 			Informatieobjecttypen:            iotURLs,
-			InformatieobjecttypeOmschrijving: nonNil(subtypeDistinct(iotOmschrijvingen)),
+			InformatieobjecttypeOmschrijving: nonNil(distinct(iotOmschrijvingen)),
 		})
 	}
 	return out, nil

@@ -15,11 +15,10 @@ var roltypeOmschrijvingenGeneriek = []string{"adviseur", "behandelaar", "belangh
 // roltypeIn is the request form of a RolType; data stores it without zaaktype, catalogus
 // (always the zaaktype's) and beginGeldigheid.
 type roltypeIn struct {
-	Zaaktype             string  `json:"zaaktype,omitempty"`
 	Omschrijving         string  `json:"omschrijving"`
 	OmschrijvingGeneriek string  `json:"omschrijvingGeneriek"`
 	Catalogus            *string `json:"catalogus,omitempty"`
-	subtypeGeldigheid
+	subtypeKop
 }
 
 type roltypeOut struct {
@@ -48,26 +47,13 @@ func (r *register) mountRoltype() {
 			}
 			return r.subtypeFilter(q, w, subtypeFilters{"zaaktype", "zaaktypeIdentificatie", "status", "datumGeldigheid"})
 		},
-		zaaktype: func(in *roltypeIn) string { return in.Zaaktype },
-		input: func(_ context.Context, row *subtypeRow, zt *subtypeZaaktype) (*roltypeIn, error) {
-			in := &roltypeIn{}
-			if err := subtypeDecode(row, in); err != nil {
-				return nil, err
-			}
-			in.Zaaktype = r.api.URL("zaaktypen", zt.UUID)
-			return in, nil
-		},
-		prepare: func(ctx context.Context, in *roltypeIn, zt *subtypeZaaktype, _ *subtypeRow) (*subtypeWrite, error) {
-			var errs zgw.Errs
-			in.check(zt, &errs)
-			if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, &errs); err != nil {
-				return nil, err
-			}
-			if err := errs.Err(); err != nil {
+		kop: func(in *roltypeIn) *subtypeKop { return &in.subtypeKop },
+		prepare: func(ctx context.Context, in *roltypeIn, zt *subtypeZaaktype, _ *subtypeRow, errs *zgw.Errs) (*subtypeWrite, error) {
+			if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, errs); err != nil {
 				return nil, err
 			}
 			stored := *in
-			stored.Zaaktype, stored.Catalogus = "", nil
+			stored.Catalogus = nil
 			return &subtypeWrite{cols: []string{"omschrijving_generiek"}, vals: []any{in.OmschrijvingGeneriek}, data: stored}, nil
 		},
 		render: r.renderRoltypen,

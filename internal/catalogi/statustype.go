@@ -12,7 +12,6 @@ import (
 // is also what data stores. eigenschappen is read-only here, as in Open Zaak: it lists the
 // eigenschappen that name this statustype.
 type statustypeIn struct {
-	Zaaktype                string                `json:"zaaktype,omitempty"`
 	Omschrijving            string                `json:"omschrijving"`
 	OmschrijvingGeneriek    string                `json:"omschrijvingGeneriek"`
 	Statustekst             string                `json:"statustekst"`
@@ -21,7 +20,7 @@ type statustypeIn struct {
 	Doorlooptijd            *string               `json:"doorlooptijd"`
 	Toelichting             *string               `json:"toelichting"`
 	ChecklistitemStatustype []statustypeChecklist `json:"checklistitemStatustype"`
-	subtypeGeldigheid
+	subtypeKop
 }
 
 type statustypeChecklist struct {
@@ -62,23 +61,9 @@ func (r *register) mountStatustype() {
 		filter: func(q *zgw.Query, w *db.Where) string {
 			return r.subtypeFilter(q, w, subtypeFilters{"zaaktype", "zaaktypeIdentificatie", "status", "datumGeldigheid"})
 		},
-		zaaktype: func(in *statustypeIn) string { return in.Zaaktype },
-		input: func(_ context.Context, row *subtypeRow, zt *subtypeZaaktype) (*statustypeIn, error) {
-			in := &statustypeIn{}
-			if err := subtypeDecode(row, in); err != nil {
-				return nil, err
-			}
-			in.Zaaktype = r.api.URL("zaaktypen", zt.UUID)
-			return in, nil
-		},
-		prepare: func(_ context.Context, in *statustypeIn, zt *subtypeZaaktype, _ *subtypeRow) (*subtypeWrite, error) {
-			var errs zgw.Errs
-			in.check(zt, &errs)
-			if err := errs.Err(); err != nil {
-				return nil, err
-			}
+		kop: func(in *statustypeIn) *subtypeKop { return &in.subtypeKop },
+		prepare: func(_ context.Context, in *statustypeIn, _ *subtypeZaaktype, _ *subtypeRow, _ *zgw.Errs) (*subtypeWrite, error) {
 			stored := *in
-			stored.Zaaktype = ""
 			stored.ChecklistitemStatustype = nonNil(in.ChecklistitemStatustype)
 			return &subtypeWrite{cols: []string{"volgnummer"}, vals: []any{in.Volgnummer}, data: stored}, nil
 		},

@@ -44,6 +44,16 @@ type versie struct {
 	Begin, Einde  db.Date
 }
 
+// versieByURL is the version of t at URL u, or nil when u is not one of this API: a list
+// filter on it then matches nothing.
+func (r *register) versieByURL(ctx context.Context, t *hoofdtype, u string) (*versie, error) {
+	id, ok := r.api.ParseURL(u, t.collection)
+	if !ok {
+		return nil, nil
+	}
+	return r.hoofdVersie(ctx, r.db, t, id)
+}
+
 // hoofdVersie loads the version with uuid id, or nil.
 func (r *register) hoofdVersie(ctx context.Context, q db.Querier, t *hoofdtype, id string) (*versie, error) {
 	v := &versie{}
@@ -96,6 +106,22 @@ func ztc009Wijzigen(c *zgw.Call, v *versie, keys map[string]json.RawMessage) err
 		return nil
 	}
 	return zgw.FieldError("nonFieldErrors", "non-concept-object", "Het is niet toegestaan om een gepubliceerd object bij te werken.")
+}
+
+// ztc009InTx re-reads version id of t inside tx and applies ztc009Wijzigen to it, so that a
+// version published since the request was judged is seen.
+func (r *register) ztc009InTx(c *zgw.Call, tx *db.Tx, t *hoofdtype, id string, keys map[string]json.RawMessage) (*versie, error) {
+	v, err := r.hoofdVersie(c.Ctx(), tx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, zgw.ErrNotFound()
+	}
+	if err := ztc009Wijzigen(c, v, keys); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // ztc-009: a published version can only be deleted with catalogi.geforceerd-verwijderen.

@@ -10,12 +10,11 @@ import (
 // zaakobjecttypeIn is the request form of a ZaakObjectType; data stores it without
 // zaaktype, catalogus (always the zaaktype's) and beginGeldigheid.
 type zaakobjecttypeIn struct {
-	Zaaktype            string  `json:"zaaktype,omitempty"`
 	AnderObjecttype     bool    `json:"anderObjecttype"`
 	Objecttype          string  `json:"objecttype"`
 	RelatieOmschrijving string  `json:"relatieOmschrijving"`
 	Catalogus           *string `json:"catalogus,omitempty"`
-	subtypeGeldigheid
+	subtypeKop
 }
 
 // zaakobjecttypeOut: statustypen and resultaattypen are read-only in Catalogi 1.3.1 and no
@@ -44,27 +43,14 @@ func (r *register) mountZaakobjecttype() {
 		orderBy:    "id",
 		params: []string{"anderObjecttype", "catalogus", "datumBeginGeldigheid", "datumEindeGeldigheid",
 			"datumGeldigheid", "objecttype", "relatieOmschrijving", "zaaktype", "zaaktypeIdentificatie"},
-		filter:   r.filterZaakobjecttypen,
-		zaaktype: func(in *zaakobjecttypeIn) string { return in.Zaaktype },
-		input: func(_ context.Context, row *subtypeRow, zt *subtypeZaaktype) (*zaakobjecttypeIn, error) {
-			in := &zaakobjecttypeIn{}
-			if err := subtypeDecode(row, in); err != nil {
-				return nil, err
-			}
-			in.Zaaktype = r.api.URL("zaaktypen", zt.UUID)
-			return in, nil
-		},
-		prepare: func(ctx context.Context, in *zaakobjecttypeIn, zt *subtypeZaaktype, _ *subtypeRow) (*subtypeWrite, error) {
-			var errs zgw.Errs
-			in.check(zt, &errs)
-			if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, &errs); err != nil {
-				return nil, err
-			}
-			if err := errs.Err(); err != nil {
+		filter: r.filterZaakobjecttypen,
+		kop:    func(in *zaakobjecttypeIn) *subtypeKop { return &in.subtypeKop },
+		prepare: func(ctx context.Context, in *zaakobjecttypeIn, zt *subtypeZaaktype, _ *subtypeRow, errs *zgw.Errs) (*subtypeWrite, error) {
+			if err := r.subtypeCatalogus(ctx, in.Catalogus, zt, errs); err != nil {
 				return nil, err
 			}
 			stored := *in
-			stored.Zaaktype, stored.Catalogus = "", nil
+			stored.Catalogus = nil
 			return &subtypeWrite{
 				cols: []string{"objecttype", "ander_objecttype", "relatie_omschrijving"},
 				vals: []any{in.Objecttype, in.AnderObjecttype, in.RelatieOmschrijving},

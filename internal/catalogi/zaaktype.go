@@ -269,14 +269,8 @@ func (r *register) zaaktypeUpdate(c *zgw.Call) error {
 		actie = "partial_update"
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		v, err := r.hoofdVersie(ctx, tx, htZaaktype, cur.UUID)
+		v, err := r.ztc009InTx(c, tx, htZaaktype, cur.UUID, keys)
 		if err != nil {
-			return err
-		}
-		if v == nil {
-			return zgw.ErrNotFound()
-		}
-		if err := ztc009Wijzigen(c, v, keys); err != nil {
 			return err
 		}
 		vals, err := zaaktypeValues(in)
@@ -491,16 +485,12 @@ func (r *register) zaaktypeRender(ctx context.Context, rows []*zaaktypeRow, date
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	var ids, cats []any
+	cats := paginaCatalogi(rows, func(x *zaaktypeRow) int64 { return x.catID })
+	var ids []any
 	var besluitNames, zaakNames, idents []string
 	rels := make([][]zaaktypenRelatie, len(rows))
-	seenCat := map[int64]bool{}
 	for i, x := range rows {
 		ids = append(ids, x.id)
-		if !seenCat[x.catID] {
-			seenCat[x.catID] = true
-			cats = append(cats, x.catID)
-		}
 		idents = append(idents, x.identificatie)
 		besluitNames = append(besluitNames, naamlijstLees(x.besluittypen)...)
 		zaakNames = append(zaakNames, naamlijstLees(x.deelzaaktypen)...)

@@ -65,22 +65,9 @@ func (r *register) ztiotList(c *zgw.Call) error {
 		}
 	}
 	if v := q.String("informatieobjecttype"); v != "" {
-		// An omschrijving, or the URL of a version: then the omschrijving in its catalogus.
-		if zgw.IsURL(v) {
-			var iot *versie
-			if id, ok := r.api.ParseURL(v, htIOT.collection); ok {
-				var err error
-				if iot, err = r.hoofdVersie(ctx, r.db, htIOT, id); err != nil {
-					return err
-				}
-			}
-			if iot == nil {
-				w.And("1=0")
-			} else {
-				w.And("informatieobjecttype_omschrijving = ? AND zaaktype_id IN (SELECT id FROM zaaktype WHERE catalogus_id = ?)", iot.Naam, iot.CatalogusID)
-			}
-		} else {
-			w.And("informatieobjecttype_omschrijving = ?", v)
+		if err := r.iotFilter(ctx, &w, v, "informatieobjecttype_omschrijving = ?", func(naam string) string { return naam },
+			"zaaktype_id IN (SELECT id FROM zaaktype WHERE catalogus_id = ?)"); err != nil {
+			return err
 		}
 	}
 	if v := q.Enum("richting", "inkomend", "intern", "uitgaand"); v != "" {
@@ -264,14 +251,7 @@ func (r *register) ztiotWrite(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	b, err := r.ztiotOne(ctx, id)
-	if err != nil {
-		return err
-	}
-	if cur == nil {
-		return c.Created(r.api.URL("zaaktype-informatieobjecttypen", id), jsonRaw(b))
-	}
-	return c.JSON(http.StatusOK, jsonRaw(b))
+	return r.written(c, cur == nil, "zaaktype-informatieobjecttypen", id, r.ztiotOne)
 }
 
 // ztiotStatustype checks the statustype of a request: one of the zaaktype's.
@@ -352,14 +332,10 @@ func (r *register) ztiotRender(ctx context.Context, rows []*ztiotRow, date strin
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	var cats, names []any
-	seen := map[int64]bool{}
-	for _, x := range rows {
-		if !seen[x.catID] {
-			seen[x.catID] = true
-			cats = append(cats, x.catID)
-		}
-		names = append(names, x.iot)
+	cats := paginaCatalogi(rows, func(x *ztiotRow) int64 { return x.catID })
+	names := make([]any, len(rows))
+	for i, x := range rows {
+		names[i] = x.iot
 	}
 	q := r.relq()
 	q.add(`SELECT 0, i.catalogus_id, i.id, CAST(i.uuid AS TEXT), i.omschrijving, '', %s FROM informatieobjecttype i
