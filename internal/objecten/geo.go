@@ -37,26 +37,19 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	if err := json.Unmarshal(raw, &g); err != nil {
 		return nil, err
 	}
-	coords := func(dst any) error { return json.Unmarshal(g.Coordinates, dst) }
 	switch g.Type {
 	case "Point":
-		var p orb.Point
-		return p, coords(&p)
+		return coordinates[orb.Point](g.Coordinates)
 	case "MultiPoint":
-		var p orb.MultiPoint
-		return p, coords(&p)
+		return coordinates[orb.MultiPoint](g.Coordinates)
 	case "LineString":
-		var l orb.LineString
-		return l, coords(&l)
+		return coordinates[orb.LineString](g.Coordinates)
 	case "MultiLineString":
-		var l orb.MultiLineString
-		return l, coords(&l)
+		return coordinates[orb.MultiLineString](g.Coordinates)
 	case "Polygon":
-		var p orb.Polygon
-		return p, coords(&p)
+		return coordinates[orb.Polygon](g.Coordinates)
 	case "MultiPolygon":
-		var p orb.MultiPolygon
-		return p, coords(&p)
+		return coordinates[orb.MultiPolygon](g.Coordinates)
 	case "GeometryCollection":
 		if depth > 3 {
 			return nil, errors.New("geometrycollection te diep genest")
@@ -72,6 +65,13 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 		return c, nil
 	}
 	return nil, errors.New("onbekend geometrietype")
+}
+
+// coordinates decodes the coordinates of a geometry of type G.
+func coordinates[G orb.Geometry](raw json.RawMessage) (orb.Geometry, error) {
+	var g G
+	err := json.Unmarshal(raw, &g)
+	return g, err
 }
 
 func validPoint(p orb.Point) bool {

@@ -93,6 +93,18 @@ func (o *ot) object(t testing.TB, typ string, data map[string]any, startAt strin
 		"record": map[string]any{"typeVersion": 1, "data": data, "startAt": startAt}}, http.StatusCreated)
 }
 
+// objectOfZaken creates an object of typ at 2024-01-01 that refers to the zaken; it returns
+// the object URL.
+func (o *ot) objectOfZaken(t testing.TB, typ string, data map[string]any, zaken ...string) string {
+	t.Helper()
+	refs := []any{}
+	for _, z := range zaken {
+		refs = append(refs, map[string]any{"type": "zaak", "url": z})
+	}
+	return o.must(t, http.MethodPost, objRoot+"/objects", map[string]any{"type": typ, "record": map[string]any{"typeVersion": 1,
+		"data": data, "startAt": "2024-01-01", "references": refs}}, http.StatusCreated)["url"].(string)
+}
+
 // list GETs objects with a query and returns the results.
 func (o *ot) list(t testing.TB, token, query string) []map[string]any {
 	t.Helper()

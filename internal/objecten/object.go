@@ -3,6 +3,7 @@ package objecten
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,24 +57,25 @@ type newRecord struct {
 }
 
 // checkRecord validates a record against its objecttype version: the version exists,
-// data follows its JSON Schema, geometry is well-formed and allowed.
-func (r *register) checkRecord(ctx context.Context, typeURL string, rec *newRecord) error {
-	tv, err := r.resolveType(ctx, r.db, typeURL, rec.typeVersion)
+// data follows its JSON Schema, geometry is well-formed and allowed. q reads the objecttype
+// (in a transaction: the transaction, which holds a connection already).
+func (r *register) checkRecord(ctx context.Context, q db.Querier, typeURL string, rec *newRecord) (*typeVersie, error) {
+	tv, err := r.resolveType(ctx, q, typeURL, rec.typeVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(rec.geometry) > 0 {
 		if !tv.allowGeometry {
-			return zgw.FieldError("record.geometry", "geometry-not-allowed", "Dit objecttype staat geen geometrie toe.")
+			return nil, zgw.FieldError("record.geometry", "geometry-not-allowed", "Dit objecttype staat geen geometrie toe.")
 		}
 		g, ok := parseGeometry(rec.geometry)
 		if !ok {
-			return zgw.FieldError("record.geometry", "invalid", "Geen geldige GeoJSON-geometrie.")
+			return nil, zgw.FieldError("record.geometry", "invalid", "Geen geldige GeoJSON-geometrie.")
 		}
 		b := g.Bound()
 		rec.bound = &b
 	}
-	return r.schemas.validateData(tv.schema, rec.data)
+	return tv, r.schemas.validateData(tv.schema, rec.data)
 }
 
 func (r *register) objectCreate(c *zgw.Call) error {
@@ -107,14 +109,25 @@ func (r *register) objectCreate(c *zgw.Call) error {
 	if ri.References != nil {
 		rec.refs = *ri.References
 	}
-	if err := r.checkRecord(ctx, in.Type, rec); err != nil {
+	tv, err := r.checkRecord(ctx, r.db, in.Type, rec)
+	if err != nil {
 		return err
 	}
 	id := strings.ToLower(in.UUID)
 	if id == "" {
 		id = zgw.NewUUID()
 	}
+	var out *objectOut
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		if tv.objecttypeID != 0 {
+			// The objecttype stays while its first object is created (see objecttypeDelete).
+			if err := lockRow(ctx, tx, "objecttype", tv.objecttypeID, true); err != nil {
+				if errors.Is(err, zgw.ErrNotFound()) {
+					return zgw.FieldError("type", "bad-url", "De URL "+in.Type+" resulteert niet in een 200-antwoord.")
+				}
+				return err
+			}
+		}
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM object WHERE uuid = $1)`, id).Scan(&exists); err != nil {
 			return err
@@ -130,12 +143,13 @@ func (r *register) objectCreate(c *zgw.Call) error {
 		if err := r.insertRecord(ctx, tx, objectID, typeUUID, 1, rec); err != nil {
 			return err
 		}
-		return r.notify(ctx, tx, "create", id, in.Type)
-	})
-	if err != nil {
+		if err := r.notify(ctx, tx, "create", id, in.Type); err != nil {
+			return err
+		}
+		// Read in the transaction: the answer is this record, not one written right after.
+		out, err = r.objectLast(ctx, tx, id)
 		return err
-	}
-	out, err := r.objectLast(ctx, r.db, id)
+	})
 	if err != nil {
 		return err
 	}
@@ -181,20 +195,9 @@ func (r *register) objectRetrieve(c *zgw.Call) error {
 	if err := crs(c, false); err != nil {
 		return err
 	}
-	ctx := c.Ctx()
-	acc, err := r.accessOf(ctx, c.Principal)
+	o, acc, err := r.pathObject(c, false)
 	if err != nil {
 		return err
-	}
-	o, err := r.objectRecordAt(ctx, r.db, pathUUID(c, "uuid"), r.today(r.db.Clock()))
-	if err != nil {
-		return err
-	}
-	if o == nil {
-		return zgw.ErrNotFound()
-	}
-	if !acc.canRead(o.typeUUID) {
-		return zgw.ErrForbidden()
 	}
 	if removed := acc.trim(o.typeUUID, o.Record); removed != nil {
 		unauthorizedHeader(c, map[string][]string{o.Type: removed})
@@ -235,20 +238,9 @@ func (r *register) objectUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Ctx()
-	acc, err := r.accessOf(ctx, c.Principal)
+	cur, _, err := r.pathObject(c, true)
 	if err != nil {
 		return err
-	}
-	cur, err := r.objectLast(ctx, r.db, pathUUID(c, "uuid"))
-	if err != nil {
-		return err
-	}
-	if cur == nil {
-		return zgw.ErrNotFound()
-	}
-	if !acc.canWrite(cur.typeUUID) {
-		return zgw.ErrForbidden()
 	}
 	if in.Type != "" && lastSegment(in.Type) != cur.typeUUID {
 		return zgw.FieldError("type", "immutable-field", "Het objecttype van een object kan niet gewijzigd worden.")
@@ -256,13 +248,47 @@ func (r *register) objectUpdate(c *zgw.Call) error {
 	if in.UUID != "" && !strings.EqualFold(in.UUID, cur.UUID) {
 		return zgw.FieldError("uuid", "immutable-field", "De uuid van een object kan niet gewijzigd worden.")
 	}
+	ctx := c.Ctx()
+	rec, err := r.updatedRecord(ctx, r.db, cur, in.Record, patch)
+	if err != nil {
+		return err
+	}
+	var out *objectOut
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		last, err := r.lockObject(ctx, tx, cur)
+		if err != nil {
+			return err
+		}
+		if last != cur {
+			// Another writer added a record since cur was read: this one builds on that.
+			if rec, err = r.updatedRecord(ctx, tx, last, in.Record, patch); err != nil {
+				return err
+			}
+		}
+		if err := r.addRecord(ctx, tx, last, rec, actie); err != nil {
+			return err
+		}
+		// Read in the transaction: the answer is this record, not one written right after.
+		out, err = r.objectLast(ctx, tx, cur.UUID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Detail(out)
+}
+
+// updatedRecord is the record an update body makes of the last record cur: PUT takes the
+// record as sent, PATCH the sent fields over cur's. It is checked against its objecttype,
+// read through q.
+func (r *register) updatedRecord(ctx context.Context, q db.Querier, cur *objectOut, raw json.RawMessage, patch bool) (*newRecord, error) {
 	prev := cur.Record
-	rec := &newRecord{typeVersion: prev.TypeVersion, data: prev.Data, geometry: geometryOrNil(prev.Geometry), refs: prev.References, startAt: prev.StartAt}
-	if len(in.Record) > 0 && string(in.Record) != "null" {
+	rec := carriedOver(prev)
+	if len(raw) > 0 && string(raw) != "null" {
 		var ri recordIn
 		sent := map[string]json.RawMessage{}
-		if err := decodeRecord(in.Record, &ri, sent); err != nil {
-			return err
+		if err := decodeRecord(raw, &ri, sent); err != nil {
+			return nil, err
 		}
 		if ri.TypeVersion != nil {
 			rec.typeVersion = *ri.TypeVersion
@@ -280,7 +306,7 @@ func (r *register) objectUpdate(c *zgw.Call) error {
 		case ok && patch:
 			merged, err := mergePatch(prev.Data, ri.Data)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			rec.data = merged
 		case ok || !patch:
@@ -289,36 +315,55 @@ func (r *register) objectUpdate(c *zgw.Call) error {
 		rec.correctionFor = ri.CorrectionFor
 	}
 	if rec.correctionFor != nil && (*rec.correctionFor < 1 || *rec.correctionFor > prev.Index) {
-		return zgw.FieldError("record.correctionFor", "invalid", "Er is geen record met index "+strconv.Itoa(*rec.correctionFor)+" om te corrigeren.")
+		return nil, zgw.FieldError("record.correctionFor", "invalid", "Er is geen record met index "+strconv.Itoa(*rec.correctionFor)+" om te corrigeren.")
 	}
-	if err := r.checkRecord(ctx, cur.Type, rec); err != nil {
+	if _, err := r.checkRecord(ctx, q, cur.Type, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// carriedOver is a new record with everything of prev but its index and correction.
+func carriedOver(prev *recordOut) *newRecord {
+	return &newRecord{typeVersion: prev.TypeVersion, data: prev.Data, geometry: geometryOrNil(prev.Geometry),
+		refs: prev.References, startAt: prev.StartAt}
+}
+
+// lockObject makes the writers of one object take turns (lockRow), so that none builds on
+// a record another has just replaced (the unique (object_id, idx) would refuse its record)
+// or writes to an object another has just destroyed. It returns the last record: cur when
+// it is still the last, else the newer one.
+func (r *register) lockObject(ctx context.Context, tx *db.Tx, cur *objectOut) (*objectOut, error) {
+	if err := lockRow(ctx, tx, "object", cur.id, false); err != nil {
+		return nil, err
+	}
+	var last int
+	if err := tx.QueryRow(ctx, `SELECT MAX(idx) FROM object_record WHERE object_id = $1`, cur.id).Scan(&last); err != nil {
+		return nil, err
+	}
+	if last == cur.Record.Index {
+		return cur, nil
+	}
+	return r.objectLast(ctx, tx, cur.UUID)
+}
+
+// addRecord appends rec to object cur after its last record: it ends the records still
+// valid at rec's startAt, marks a corrected record and notifies actie.
+func (r *register) addRecord(ctx context.Context, tx *db.Tx, cur *objectOut, rec *newRecord, actie string) error {
+	idx := cur.Record.Index + 1
+	if err := endRecords(ctx, tx, cur.id, rec.startAt); err != nil {
 		return err
 	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		// The unique (object_id, idx) stops a concurrent update that read the same last record.
-		idx := prev.Index + 1
-		if err := endRecords(ctx, tx, cur.id, rec.startAt); err != nil {
+	if rec.correctionFor != nil {
+		if _, err := tx.Exec(ctx, `UPDATE object_record SET corrected_by = $1 WHERE object_id = $2 AND idx = $3`,
+			idx, cur.id, *rec.correctionFor); err != nil {
 			return err
 		}
-		if rec.correctionFor != nil {
-			if _, err := tx.Exec(ctx, `UPDATE object_record SET corrected_by = $1 WHERE object_id = $2 AND idx = $3`,
-				idx, cur.id, *rec.correctionFor); err != nil {
-				return err
-			}
-		}
-		if err := r.insertRecord(ctx, tx, cur.id, cur.typeUUID, idx, rec); err != nil {
-			return err
-		}
-		return r.notify(ctx, tx, actie, cur.UUID, cur.Type)
-	})
-	if err != nil {
+	}
+	if err := r.insertRecord(ctx, tx, cur.id, cur.typeUUID, idx, rec); err != nil {
 		return err
 	}
-	out, err := r.objectLast(ctx, r.db, cur.UUID)
-	if err != nil {
-		return err
-	}
-	return c.Detail(out)
+	return r.notify(ctx, tx, actie, cur.UUID, cur.Type)
 }
 
 // objectDelete removes the object with all its records (privacy). With ?zaak= (archiving a
@@ -330,40 +375,21 @@ func (r *register) objectDelete(c *zgw.Call) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
+	cur, _, err := r.pathObject(c, true)
+	if err != nil {
+		return err
+	}
 	ctx := c.Ctx()
-	acc, err := r.accessOf(ctx, c.Principal)
-	if err != nil {
-		return err
-	}
-	cur, err := r.objectLast(ctx, r.db, pathUUID(c, "uuid"))
-	if err != nil {
-		return err
-	}
-	if cur == nil {
-		return zgw.ErrNotFound()
-	}
-	if !acc.canWrite(cur.typeUUID) {
-		return zgw.ErrForbidden()
-	}
-	var keep []reference
-	if zaak != "" {
-		hasOther := false
-		for _, ref := range cur.Record.References {
-			if ref.URL != zaak {
-				keep = append(keep, ref)
-				if ref.Type == "zaak" {
-					hasOther = true
-				}
-			}
-		}
-		if !hasOther {
-			keep = nil
-		}
-	}
+	var kept bool
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if keep != nil {
-			prev := cur.Record
-			rec := &newRecord{typeVersion: prev.TypeVersion, data: prev.Data, geometry: geometryOrNil(prev.Geometry), refs: keep, startAt: prev.StartAt}
+		last, err := r.lockObject(ctx, tx, cur)
+		if err != nil {
+			return err
+		}
+		if keep := otherZaken(last.Record.References, zaak); keep != nil {
+			kept = true
+			rec := carriedOver(last.Record)
+			rec.refs = keep
 			if len(rec.geometry) > 0 {
 				g, _ := parseGeometry(rec.geometry)
 				if g != nil {
@@ -373,26 +399,42 @@ func (r *register) objectDelete(c *zgw.Call) error {
 					rec.geometry = nil
 				}
 			}
-			if err := endRecords(ctx, tx, cur.id, rec.startAt); err != nil {
-				return err
-			}
-			if err := r.insertRecord(ctx, tx, cur.id, cur.typeUUID, prev.Index+1, rec); err != nil {
-				return err
-			}
-			return r.notify(ctx, tx, "partial_update", cur.UUID, cur.Type)
+			return r.addRecord(ctx, tx, last, rec, "partial_update")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM object WHERE id = $1`, cur.id); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM object WHERE id = $1`, last.id); err != nil {
 			return err
 		}
-		return r.notify(ctx, tx, "destroy", cur.UUID, cur.Type)
+		return r.notify(ctx, tx, "destroy", last.UUID, last.Type)
 	})
 	if err != nil {
 		return err
 	}
-	if keep != nil {
+	if kept {
 		return ok(c, map[string][]string{"behouden": {cur.URL}})
 	}
 	return c.NoContent()
+}
+
+// otherZaken are the references of refs without zaak when some other zaak is among them
+// (the object is kept), else nil (the object goes).
+func otherZaken(refs []reference, zaak string) []reference {
+	if zaak == "" {
+		return nil
+	}
+	var keep []reference
+	hasOther := false
+	for _, ref := range refs {
+		if ref.URL != zaak {
+			keep = append(keep, ref)
+			if ref.Type == "zaak" {
+				hasOther = true
+			}
+		}
+	}
+	if !hasOther {
+		return nil
+	}
+	return keep
 }
 
 func (r *register) objectHistory(c *zgw.Call) error {
@@ -405,7 +447,7 @@ func (r *register) objectHistory(c *zgw.Call) error {
 		return err
 	}
 	ctx := c.Ctx()
-	cur, acc, err := r.readableObject(c)
+	cur, acc, err := r.pathObject(c, false)
 	if err != nil {
 		return err
 	}
@@ -430,11 +472,7 @@ func (r *register) objectHistory(c *zgw.Call) error {
 			unauthorizedHeader(c, map[string][]string{cur.Type: removed})
 		}
 	}
-	env, err := paginate(c, q.Page, size, p.Count, items)
-	if err != nil {
-		return err
-	}
-	return ok(c, env)
+	return paginate(c, q.Page, size, p.Count, items)
 }
 
 func (r *register) objectHistoryDetail(c *zgw.Call) error {
@@ -448,7 +486,7 @@ func (r *register) objectHistoryDetail(c *zgw.Call) error {
 	if err != nil {
 		return zgw.ErrNotFound()
 	}
-	cur, acc, err := r.readableObject(c)
+	cur, acc, err := r.pathObject(c, false)
 	if err != nil {
 		return err
 	}
@@ -465,20 +503,32 @@ func (r *register) objectHistoryDetail(c *zgw.Call) error {
 	return c.Detail(os[0].Record)
 }
 
-// readableObject loads the object of the path (last record) and checks read permission.
-func (r *register) readableObject(c *zgw.Call) (*objectOut, *access, error) {
-	acc, err := r.accessOf(c.Ctx(), c.Principal)
+// pathObject loads the object of the path and checks the caller may read it, or with write,
+// write it. A write gets the last record (the one it builds on), a read the actual one.
+func (r *register) pathObject(c *zgw.Call, write bool) (*objectOut, *access, error) {
+	ctx := c.Ctx()
+	acc, err := r.accessOf(ctx, c.Principal)
 	if err != nil {
 		return nil, nil, err
 	}
-	cur, err := r.objectLast(c.Ctx(), r.db, pathUUID(c, "uuid"))
+	id := pathUUID(c, "uuid")
+	var cur *objectOut
+	if write {
+		cur, err = r.objectLast(ctx, r.db, id)
+	} else {
+		cur, err = r.objectRecordAt(ctx, r.db, id, r.today(r.db.Clock()))
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	if cur == nil {
 		return nil, nil, zgw.ErrNotFound()
 	}
-	if !acc.canRead(cur.typeUUID) {
+	may := acc.canRead
+	if write {
+		may = acc.canWrite
+	}
+	if !may(cur.typeUUID) {
 		return nil, nil, zgw.ErrForbidden()
 	}
 	return cur, acc, nil

@@ -149,11 +149,7 @@ func (r *register) objectList(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	items, err := r.loadPage(ctx, pg.IDs)
-	if err != nil {
-		return err
-	}
-	return r.writePage(c, acc, q.Page, size, pg.Count, items, fields)
+	return r.writePage(c, acc, q.Page, size, pg, fields)
 }
 
 // listIDs is db.List for object_record r, with the count and the page's ids queried at the
@@ -219,8 +215,13 @@ func (r *register) loadPage(ctx context.Context, ids []int64) ([]*objectOut, err
 	return out, nil
 }
 
-// writePage applies field authorisation and ?fields, and answers the page.
-func (r *register) writePage(c *zgw.Call, acc *access, page, size, count int, items []*objectOut, fields []string) error {
+// writePage loads the records of page pg, applies field authorisation and ?fields, and
+// answers the page.
+func (r *register) writePage(c *zgw.Call, acc *access, page, size int, pg db.Page, fields []string) error {
+	items, err := r.loadPage(c.Ctx(), pg.IDs)
+	if err != nil {
+		return err
+	}
 	removed := map[string][]string{}
 	for _, o := range items {
 		if rm := acc.trim(o.typeUUID, o.Record); rm != nil {
@@ -233,17 +234,9 @@ func (r *register) writePage(c *zgw.Call, acc *access, page, size, count int, it
 		if err != nil {
 			return err
 		}
-		env, err := paginate(c, page, size, count, sel)
-		if err != nil {
-			return err
-		}
-		return ok(c, env)
+		return paginate(c, page, size, pg.Count, sel)
 	}
-	env, err := paginate(c, page, size, count, items)
-	if err != nil {
-		return err
-	}
-	return ok(c, env)
+	return paginate(c, page, size, pg.Count, items)
 }
 
 // objectSearch is POST /objects/search: the list filters in the body, plus geometry.within
@@ -295,11 +288,7 @@ func (r *register) objectSearch(c *zgw.Call) error {
 		if err != nil {
 			return err
 		}
-		items, err := r.loadPage(ctx, pg.IDs)
-		if err != nil {
-			return err
-		}
-		return r.writePage(c, acc, q.Page, size, pg.Count, items, nil)
+		return r.writePage(c, acc, q.Page, size, pg, nil)
 	}
 	b := ar.bound
 	w.And("r.geo_minx >= ? AND r.geo_maxx <= ? AND r.geo_miny >= ? AND r.geo_maxy <= ?", b.Min[0], b.Max[0], b.Min[1], b.Max[1])
@@ -308,11 +297,7 @@ func (r *register) objectSearch(c *zgw.Call) error {
 		return err
 	}
 	from := min((q.Page-1)*size, len(ids))
-	items, err := r.loadPage(ctx, ids[from:min(from+size, len(ids))])
-	if err != nil {
-		return err
-	}
-	return r.writePage(c, acc, q.Page, size, len(ids), items, nil)
+	return r.writePage(c, acc, q.Page, size, db.Page{IDs: ids[from:min(from+size, len(ids))], Count: len(ids)}, nil)
 }
 
 // withinIDs returns, in order, the ids of the candidate records whose geometry lies within ar.

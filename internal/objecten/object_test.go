@@ -228,9 +228,7 @@ func TestObjectDeleteZaak(t *testing.T) {
 		o := newOT(e)
 		typ := o.objecttype(t, "boom", boomSchema)
 		z1, z2 := "https://zaken.example/zaken/api/v1/zaken/1", "https://zaken.example/zaken/api/v1/zaken/2"
-		obj := o.must(t, http.MethodPost, objRoot+"/objects", map[string]any{"type": typ, "record": map[string]any{"typeVersion": 1,
-			"data": map[string]any{"naam": "eik"}, "startAt": "2024-01-01", "references": []any{map[string]any{"type": "zaak", "url": z1}, map[string]any{"type": "zaak", "url": z2}}}}, http.StatusCreated)
-		u := obj["url"].(string)
+		u := o.objectOfZaken(t, typ, map[string]any{"naam": "eik"}, z1, z2)
 		kept := o.must(t, http.MethodDelete, u+"?zaak="+z1, nil, http.StatusOK)
 		if b := kept["behouden"].([]any); len(b) != 1 || b[0] != u {
 			t.Fatalf("behouden: %v", kept)
@@ -242,7 +240,7 @@ func TestObjectDeleteZaak(t *testing.T) {
 		o.must(t, http.MethodDelete, u+"?zaak="+z2, nil, http.StatusNoContent)
 		o.must(t, http.MethodGet, u, nil, http.StatusNotFound)
 		// ?fields on a detail.
-		obj = o.object(t, typ, map[string]any{"naam": "beuk", "hoogte": 20}, "2024-01-01")
+		obj := o.object(t, typ, map[string]any{"naam": "beuk", "hoogte": 20}, "2024-01-01")
 		sel := o.must(t, http.MethodGet, obj["url"].(string)+"?fields=record__data__hoogte", nil, http.StatusOK)
 		if d := data(sel); len(d) != 1 || d["hoogte"] != float64(20) || sel["uuid"] != nil {
 			t.Fatalf("fields: %v", sel)

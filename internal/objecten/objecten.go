@@ -4,6 +4,7 @@
 package objecten
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -95,15 +96,15 @@ func pageSize(q *zgw.Query) int {
 	return n
 }
 
-// paginate is zgw.Paginate for a page size other than the default.
-func paginate[T any](c *zgw.Call, page, size, count int, results []T) (zgw.Paginated[T], error) {
+// paginate answers a page of results: zgw.Paginate for a page size other than the default.
+func paginate[T any](c *zgw.Call, page, size, count int, results []T) error {
 	if results == nil {
 		results = []T{}
 	}
 	p := zgw.Paginated[T]{Count: count, Results: results}
 	last := (count + size - 1) / size
 	if page > 1 && page > last {
-		return p, zgw.Errorf(zgw.NotFound, "not_found", "Ongeldige pagina.")
+		return zgw.Errorf(zgw.NotFound, "not_found", "Ongeldige pagina.")
 	}
 	link := func(n int) *string {
 		v := c.R.URL.Query()
@@ -117,7 +118,7 @@ func paginate[T any](c *zgw.Call, page, size, count int, results []T) (zgw.Pagin
 	if page > 1 {
 		p.Previous = link(page - 1)
 	}
-	return p, nil
+	return ok(c, p)
 }
 
 // crs applies the geo headers of the objects endpoints: Content-Crs is required on requests
@@ -158,5 +159,27 @@ func mustJSON(v any) string {
 
 // ok is a tiny helper for handlers that answer 200 with a body.
 func ok(c *zgw.Call, v any) error { return c.JSON(http.StatusOK, v) }
+
+// lockRow locks row id of table until the transaction ends, so that the writers of one
+// object or objecttype take turns: FOR UPDATE on PostgreSQL (a DELETE of the row waits for
+// it too); with shared, FOR KEY SHARE, which only keeps the row from being deleted or
+// exclusively locked. SQLite has one writer, its transactions are serial already. 404 when
+// the row is gone. Read what the lock guards in a later statement: on PostgreSQL a statement
+// sees what was committed when it began, so only one begun after the wait sees the writer
+// before.
+func lockRow(ctx context.Context, tx *db.Tx, table string, id int64, shared bool) error {
+	lock := ""
+	if tx.Dialect == db.Postgres {
+		lock = " FOR UPDATE"
+		if shared {
+			lock = " FOR KEY SHARE"
+		}
+	}
+	err := tx.QueryRow(ctx, `SELECT id FROM `+table+` WHERE id = $1`+lock, id).Scan(&id)
+	if isNoRows(err) {
+		return zgw.ErrNotFound()
+	}
+	return err
+}
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -143,11 +143,7 @@ func (r *register) objecttypeList(c *zgw.Call) error {
 			return err
 		}
 	}
-	env, err := paginate(c, q.Page, size, p.Count, items)
-	if err != nil {
-		return err
-	}
-	return ok(c, env)
+	return paginate(c, q.Page, size, p.Count, items)
 }
 
 func (r *register) objecttypeRetrieve(c *zgw.Call) error {
@@ -242,20 +238,38 @@ func (r *register) objecttypeUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	o, op := newObjecttype(), "objecttype_update"
-	if c.R.Method == http.MethodPatch {
-		o, op = cur, "objecttype_partial_update"
+	patch := c.R.Method == http.MethodPatch
+	op := "objecttype_update"
+	if patch {
+		op = "objecttype_partial_update"
 	}
-	if _, err := c.Body(op, o); err != nil {
+	keys, err := c.Body(op, newObjecttype())
+	if err != nil {
 		return err
-	}
-	if err := objecttypeCheck(o); err != nil {
-		return err
-	}
-	if o.UUID != "" && !strings.EqualFold(o.UUID, cur.UUID) {
-		return zgw.FieldError("uuid", "wijzigen-niet-toegelaten", "De uuid van een objecttype kan niet gewijzigd worden.")
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		// Writers of one objecttype take turns, so that a PATCH keeps what the one before wrote.
+		if err := lockRow(ctx, tx, "objecttype", cur.id, false); err != nil {
+			return err
+		}
+		o := newObjecttype()
+		if patch {
+			last, err := r.objecttypeByUUID(ctx, tx, cur.UUID)
+			if err != nil {
+				return err
+			}
+			o = last
+		}
+		// The body as sent, over the fresh objecttype (c.Body has checked it decodes).
+		if err := json.Unmarshal([]byte(mustJSON(keys)), o); err != nil {
+			return fmt.Errorf("objecttype body: %w", err)
+		}
+		if err := objecttypeCheck(o); err != nil {
+			return err
+		}
+		if o.UUID != "" && !strings.EqualFold(o.UUID, cur.UUID) {
+			return zgw.FieldError("uuid", "wijzigen-niet-toegelaten", "De uuid van een objecttype kan niet gewijzigd worden.")
+		}
 		_, err := tx.Exec(ctx, `UPDATE objecttype SET name = $1, data_classification = $2, modified_at = $3, data = $4 WHERE id = $5`,
 			o.Name, o.DataClassification, db.Date(r.today(tx.Now)), mustJSON(o.objecttypeMeta), cur.id)
 		return err
@@ -280,7 +294,12 @@ func (r *register) objecttypeDelete(c *zgw.Call) error {
 		return err
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		// Objects are validated against the versions of their type: a type in use stays.
+		// Objects are validated against the versions of their type: a type in use stays. The
+		// lock waits for the objects being created (objectCreate shares it), so the check
+		// below sees them.
+		if err := lockRow(ctx, tx, "objecttype", cur.id, false); err != nil {
+			return err
+		}
 		var used bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM object WHERE type_uuid = $1)`, cur.UUID).Scan(&used); err != nil {
 			return err

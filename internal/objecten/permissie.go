@@ -232,9 +232,5 @@ func (r *register) permissieList(c *zgw.Call) error {
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Type < all[j].Type })
 	from := min((q.Page-1)*size, len(all))
-	env, err := paginate(c, q.Page, size, len(all), all[from:min(from+size, len(all))])
-	if err != nil {
-		return err
-	}
-	return ok(c, env)
+	return paginate(c, q.Page, size, len(all), all[from:min(from+size, len(all))])
 }

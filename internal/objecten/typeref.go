@@ -15,6 +15,7 @@ import (
 type typeVersie struct {
 	allowGeometry bool
 	schema        []byte
+	objecttypeID  int64 // the row of an objecttype of this server, 0 for a remote one
 }
 
 // resolveType reads version n of the objecttype at typeURL. An objecttype whose uuid is in
@@ -36,7 +37,7 @@ func (r *register) resolveType(ctx context.Context, q db.Querier, typeURL string
 			}
 			return nil, err
 		}
-		return &typeVersie{allowGeometry: ot.AllowGeometry, schema: append([]byte(nil), jsonText(schema)...)}, nil
+		return &typeVersie{allowGeometry: ot.AllowGeometry, schema: append([]byte(nil), jsonText(schema)...), objecttypeID: ot.id}, nil
 	}
 	if r.api.Refs == nil {
 		return nil, zgw.FieldError("type", "bad-url", "De URL "+typeURL+" resulteert niet in een 200-antwoord.")

@@ -108,11 +108,7 @@ func (r *register) versieList(c *zgw.Call) error {
 			return err
 		}
 	}
-	env, err := paginate(c, q.Page, size, p.Count, items)
-	if err != nil {
-		return err
-	}
-	return ok(c, env)
+	return paginate(c, q.Page, size, p.Count, items)
 }
 
 // versieByPath loads the version of the request path or answers 404.
@@ -176,7 +172,10 @@ func (r *register) versieCreate(c *zgw.Call) error {
 	}
 	var n int
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		// The version number is the next one of the type; the unique key stops a racing twin.
+		// The version number is the next one of the type: creates of one type take turns.
+		if err := lockRow(ctx, tx, "objecttype", ot.id, false); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(versie), 0) + 1 FROM objecttype_versie WHERE objecttype_id = $1`, ot.id).Scan(&n); err != nil {
 			return err
 		}
@@ -213,63 +212,90 @@ func (r *register) versieUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	in := versieIn{}
+	patch := c.R.Method == http.MethodPatch
 	op := r.versieOp("update")
-	if c.R.Method == http.MethodPatch {
-		in = versieIn{Status: cur.Status, JSONSchema: cur.JSONSchema}
+	if patch {
 		op = r.versieOp("partial_update")
 	}
-	keys, err := c.Body(op, &in)
+	var sent versieIn
+	keys, err := c.Body(op, &sent)
 	if err != nil {
 		return err
+	}
+	var out *versieOut
+	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		// Writers of the versions of one objecttype take turns, each on what the one before
+		// wrote: a publish racing a change of the schema publishes the changed schema or
+		// refuses the change. The objecttype's row is the lock, as for every writer of the
+		// type (first, so that no two writers wait for each other's rows).
+		if err := lockRow(ctx, tx, "objecttype", ot.id, false); err != nil {
+			return err
+		}
+		vs, err := r.versieLoad(ctx, tx, ot.UUID, "id = $1", cur.id)
+		if err != nil {
+			return err
+		}
+		if len(vs) == 0 {
+			return zgw.ErrNotFound()
+		}
+		in, err := r.versieChange(vs[0], sent, keys, patch)
+		if err != nil {
+			return err
+		}
+		today := db.Date(r.today(tx.Now))
+		published := db.Date("")
+		if p := vs[0].PublishedAt; p != nil {
+			published = db.Date(*p)
+		}
+		if in.Status == statusPublished && published == "" {
+			published = today
+		}
+		if _, err := tx.Exec(ctx, `UPDATE objecttype_versie SET status = $1, json_schema = $2, modified_at = $3, published_at = $4
+			WHERE id = $5`, in.Status, string(in.JSONSchema), today, published, cur.id); err != nil {
+			return err
+		}
+		if _, err = tx.Exec(ctx, `UPDATE objecttype SET modified_at = $1 WHERE id = $2`, today, ot.id); err != nil {
+			return err
+		}
+		// Read in the transaction: the answer is this change, not one made right after.
+		if vs, err = r.versieLoad(ctx, tx, ot.UUID, "id = $1", cur.id); err != nil {
+			return err
+		}
+		out = vs[0]
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.Detail(out)
+}
+
+// versieChange is version cur as the body sent makes it (PATCH: the keys sent over cur),
+// checked: only a draft changes, or a published version that is deprecated.
+func (r *register) versieChange(cur *versieOut, sent versieIn, keys map[string]json.RawMessage, patch bool) (versieIn, error) {
+	in := sent
+	if patch && !zgw.Sent(keys, "status") {
+		in.Status = cur.Status
+	}
+	if patch && !zgw.Sent(keys, "jsonSchema") {
+		in.JSONSchema = cur.JSONSchema
 	}
 	if cur.Status != statusDraft {
 		deprecating := cur.Status == statusPublished && in.Status == statusDeprecated &&
 			(!zgw.Sent(keys, "jsonSchema") || jsonEqual(in.JSONSchema, cur.JSONSchema))
 		if !deprecating {
-			return zgw.FieldError("nonFieldErrors", "non-draft-version-update",
+			return in, zgw.FieldError("nonFieldErrors", "non-draft-version-update",
 				"Alleen een versie met status draft kan gewijzigd worden; maak een nieuwe versie.")
 		}
 	}
-	if err := r.versieCheck(&in); err != nil {
-		return err
-	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		today := db.Date(r.today(tx.Now))
-		published := db.Date("")
-		if cur.PublishedAt != nil {
-			published = db.Date(*cur.PublishedAt)
-		}
-		if in.Status == statusPublished && published == "" {
-			published = today
-		}
-		// Only a draft may change: the WHERE makes a concurrent publish win.
-		n, err := db.Affected(tx.Exec(ctx, `UPDATE objecttype_versie SET status = $1, json_schema = $2, modified_at = $3, published_at = $4
-			WHERE id = $5 AND status = $6`, in.Status, string(in.JSONSchema), today, published, cur.id, cur.Status))
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return zgw.FieldError("nonFieldErrors", "non-draft-version-update", "De versie is intussen gewijzigd.")
-		}
-		_, err = tx.Exec(ctx, `UPDATE objecttype SET modified_at = $1 WHERE id = $2`, today, ot.id)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	vs, err := r.versieLoad(ctx, r.db, ot.UUID, "id = $1", cur.id)
-	if err != nil {
-		return err
-	}
-	return c.Detail(vs[0])
+	return in, r.versieCheck(&in)
 }
 
 func (r *register) versieDelete(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
-	_, cur, err := r.versieByPath(c, r.db)
+	ot, cur, err := r.versieByPath(c, r.db)
 	if err != nil {
 		return err
 	}
@@ -278,6 +304,11 @@ func (r *register) versieDelete(c *zgw.Call) error {
 	}
 	ctx := c.Ctx()
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		// A writer of the type's versions (see versieUpdate); the WHERE refuses a version
+		// published meanwhile.
+		if err := lockRow(ctx, tx, "objecttype", ot.id, false); err != nil {
+			return err
+		}
 		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM objecttype_versie WHERE id = $1 AND status = $2`, cur.id, statusDraft))
 		if err != nil {
 			return err
