@@ -54,7 +54,11 @@ func MustStart(tb testing.TB, postgres bool, opts ...Option) *Env {
 	// Delivery stays off: a test that needs it starts it (e.App.StartDelivery) or runs its own.
 	a.StartServer()
 	tb.Cleanup(func() { a.Close() })
-	e := &Env{App: a, URL: a.URL(), client: spectest.Client(tb), secrets: map[string]string{}}
+	// A transport of its own, closed before the server: a connection the client dialed but
+	// never used would otherwise hold up the server's shutdown for five seconds.
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	tb.Cleanup(base.CloseIdleConnections)
+	e := &Env{App: a, URL: a.URL(), client: &http.Client{Transport: spectest.NewTransport(tb, base)}, secrets: map[string]string{}}
 	e.Admin = e.AddClient(tb, autorisaties.Seed{ClientIDs: []string{"test-admin"}, Secret: "test-admin-secret", Label: "Test admin", HeeftAlleAutorisaties: true})
 	return e
 }
