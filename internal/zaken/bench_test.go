@@ -54,3 +54,36 @@ func BenchmarkZakenListByZaaktype(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRol measures the flow the sub-resources share (sub.go) on rollen: create, a
+// zaak's page of 100 rollen and a detail.
+func BenchmarkRol(b *testing.B) {
+	benchDialects(b, func(b *testing.B, postgres bool) {
+		z, ty := benchEnv(b, postgres, 0)
+		rol := func(zaak string) map[string]any {
+			return map[string]any{"zaak": zaak, "betrokkeneType": "medewerker", "roltype": ty.roltype["initiator"],
+				"roltoelichting": "Behandelaar", "betrokkeneIdentificatie": map[string]any{"identificatie": "mw1"}}
+		}
+		vol := z.zaak(b, ty.zaaktype, nil)["url"].(string)
+		var u string
+		for range 100 {
+			u = z.must(b, http.MethodPost, zrcRoot+"/rollen", rol(vol), http.StatusCreated)["url"].(string)
+		}
+		body := rol(z.zaak(b, ty.zaaktype, nil)["url"].(string))
+		b.Run("create", func(b *testing.B) {
+			for b.Loop() {
+				z.must(b, http.MethodPost, zrcRoot+"/rollen", body, http.StatusCreated)
+			}
+		})
+		b.Run("list", func(b *testing.B) {
+			for b.Loop() {
+				z.must(b, http.MethodGet, zrcRoot+"/rollen?zaak="+vol, nil, http.StatusOK)
+			}
+		})
+		b.Run("retrieve", func(b *testing.B) {
+			for b.Loop() {
+				z.must(b, http.MethodGet, u, nil, http.StatusOK)
+			}
+		})
+	})
+}

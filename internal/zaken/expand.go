@@ -237,7 +237,7 @@ func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key st
 	where := "z.uuid IN (" + r.uuidIn("$1") + ")"
 	switch key {
 	case "eigenschappen":
-		xs, err := r.zaakeigenschapQuery(ctx, r.db, where, jsonIDs(uuids))
+		xs, err := r.zaakeigenschapLoad(ctx, r.db, where, jsonIDs(uuids))
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/meent/meent/internal/db"
@@ -32,80 +31,57 @@ type klantcontactOut struct {
 	Zaak string `json:"zaak"`
 	klantcontactData
 
-	id int64
+	subRow
 }
+
+// klantcontact is the klantcontact for the shared flows (sub.go).
+func (r *register) klantcontact() sub[*klantcontactOut] {
+	return sub[*klantcontactOut]{r: r, resource: "klantcontact", load: r.klantcontactLoad}
+}
+
+func (o *klantcontactOut) url() string      { return o.URL }
+func (o *klantcontactOut) weergave() string { return o.Onderwerp }
 
 func (r *register) mountKlantcontact() {
 	a := r.api
 	a.Handle("GET /klantcontacten", zgw.Scopes(scopeLezen), r.klantcontactList)
 	a.Handle("POST /klantcontacten", zgw.Scopes(scopeBijwerken, scopeGeforceerd), r.klantcontactCreate)
-	a.Handle("GET /klantcontacten/{uuid}", zgw.Scopes(scopeLezen), r.klantcontactRetrieve)
+	a.Handle("GET /klantcontacten/{uuid}", zgw.Scopes(scopeLezen), r.klantcontact().retrieve)
 }
 
-func (r *register) klantcontactLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*klantcontactOut, []int64, error) {
+func (r *register) klantcontactLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*klantcontactOut, error) {
 	rows, err := q.Query(ctx, `SELECT s.id, CAST(s.uuid AS TEXT), s.zaak_id, CAST(z.uuid AS TEXT), s.data
 		FROM klantcontact s JOIN zaak z ON z.id = s.zaak_id WHERE `+where, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("klantcontact: %w", err)
+		return nil, fmt.Errorf("klantcontact: %w", err)
 	}
 	defer rows.Close()
 	var out []*klantcontactOut
-	var zaakIDs []int64
 	for rows.Next() {
 		o := &klantcontactOut{}
-		var zaakID int64
 		var zaakUUID string
 		var data []byte
-		if err := rows.Scan(&o.id, &o.UUID, &zaakID, &zaakUUID, &data); err != nil {
-			return nil, nil, fmt.Errorf("klantcontact: %w", err)
+		if err := rows.Scan(&o.id, &o.UUID, &o.zaakID, &zaakUUID, &data); err != nil {
+			return nil, fmt.Errorf("klantcontact: %w", err)
 		}
 		o.UUID = strings.ToLower(o.UUID)
 		o.URL = r.api.URL("klantcontacten", o.UUID)
 		o.Zaak = r.api.URL("zaken", strings.ToLower(zaakUUID))
 		if err := json.Unmarshal(data, &o.klantcontactData); err != nil {
-			return nil, nil, fmt.Errorf("klantcontact data: %w", err)
+			return nil, fmt.Errorf("klantcontact data: %w", err)
 		}
 		out = append(out, o)
-		zaakIDs = append(zaakIDs, zaakID)
 	}
-	return out, zaakIDs, rows.Err()
+	return out, rows.Err()
 }
 
 func (r *register) klantcontactList(c *zgw.Call) error {
-	q := c.Query("zaak", "page")
-	var w db.Where
-	if u := q.URL("zaak"); u != "" {
-		r.zaakUUIDWhere(&w, u)
-	}
+	s := r.klantcontact()
+	q, w := s.listQuery(c, "page")
 	if err := q.Err(); err != nil {
 		return err
 	}
-	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "klantcontact", &w, q.Page, func(ctx context.Context, ids any) ([]*klantcontactOut, error) {
-		out, _, err := r.klantcontactLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
-		return out, err
-	}, func(o *klantcontactOut) int64 { return o.id })
-}
-
-func (r *register) klantcontactRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return zgw.ErrNotFound()
-	}
-	out, zaakIDs, err := r.klantcontactLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return err
-	}
-	if len(out) == 0 {
-		return zgw.ErrNotFound()
-	}
-	if _, err := r.zaakOf(c, zaakIDs[0], readScopes); err != nil {
-		return err
-	}
-	return c.Detail(out[0])
+	return s.page(c, w, q.Page)
 }
 
 func (r *register) klantcontactCreate(c *zgw.Call) error {
@@ -122,21 +98,10 @@ func (r *register) klantcontactCreate(c *zgw.Call) error {
 		return err
 	}
 	data, _ := json.Marshal(in.klantcontactData)
-	var out *klantcontactOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		id := zgw.NewUUID()
+	return r.klantcontact().create(c, z, func(tx *db.Tx, id string) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO klantcontact (uuid, zaak_id, data) VALUES ($1, $2, $3)`, id, z.id, string(data)); err != nil {
 			return fmt.Errorf("insert klantcontact: %w", err)
 		}
-		outs, _, err := r.klantcontactLoad(ctx, tx, "s.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "klantcontact", out.URL, "create", out.Onderwerp, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }

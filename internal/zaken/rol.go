@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ type rolOut struct {
 	rolData
 	Expand map[string]any `json:"_expand,omitempty"`
 
-	id, zaakID int64
+	subRow
 }
 
 // roltype is what the register reads of a Catalogi roltype.
@@ -54,12 +53,19 @@ type roltype struct {
 	OmschrijvingGeneriek string `json:"omschrijvingGeneriek"`
 }
 
+// rol is the rol for the shared flows (sub.go).
+func (r *register) rol() sub[*rolOut] { return sub[*rolOut]{r: r, resource: "rol", load: r.rolLoad} }
+
+func (o *rolOut) url() string      { return o.URL }
+func (o *rolOut) weergave() string { return o.Omschrijving }
+
 func (r *register) mountRol() {
-	a := r.api
+	a, s := r.api, r.rol()
+	write := zgw.Scopes(scopeBijwerken, scopeGeforceerd)
 	a.Handle("GET /rollen", zgw.Scopes(scopeLezen), r.rolList)
-	a.Handle("POST /rollen", zgw.Scopes(scopeBijwerken, scopeGeforceerd), r.rolCreate)
-	a.Handle("GET /rollen/{uuid}", zgw.Scopes(scopeLezen), r.rolRetrieve)
-	a.Handle("DELETE /rollen/{uuid}", zgw.Scopes(scopeBijwerken, scopeGeforceerd), r.rolDestroy)
+	a.Handle("POST /rollen", write, r.rolCreate)
+	a.Handle("GET /rollen/{uuid}", zgw.Scopes(scopeLezen), s.retrieve)
+	a.Handle("DELETE /rollen/{uuid}", write, s.destroy((*zaakRef).writeScopes))
 }
 
 func (r *register) rolLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*rolOut, error) {
@@ -122,16 +128,12 @@ func (r *register) rolLoad(ctx context.Context, q db.Querier, where string, args
 }
 
 func (r *register) rolList(c *zgw.Call) error {
-	params := []string{"zaak", "betrokkene", "betrokkeneType", "roltype", "omschrijving", "omschrijvingGeneriek", "page"}
+	params := []string{"betrokkene", "betrokkeneType", "roltype", "omschrijving", "omschrijvingGeneriek", "page"}
 	for _, f := range rolIdentificatieFilters {
 		params = append(params, "betrokkeneIdentificatie__"+f.param)
 	}
-	q := c.Query(params...)
-	var w db.Where
-	if u := q.URL("zaak"); u != "" {
-		id, _ := r.api.ParseURL(u, "zaken")
-		w.And("zaak_id IN (SELECT id FROM zaak WHERE uuid = ?)", nullUUID(id))
-	}
+	s := r.rol()
+	q, w := s.listQuery(c, params...)
 	if u := q.URL("betrokkene"); u != "" {
 		w.And("betrokkene = ?", u)
 	}
@@ -155,19 +157,8 @@ func (r *register) rolList(c *zgw.Call) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "rol", &w, q.Page, func(ctx context.Context, ids any) ([]*rolOut, error) {
-		return r.rolLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
-	}, func(o *rolOut) int64 { return o.id })
+	return s.page(c, w, q.Page)
 }
-
-// rolByPath loads the rol of the path and checks the client holds one of scopes(zaak) on its
-// zaak.
-func (r *register) rolByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*rolOut, *zaakRef, error) {
-	return subByPath(c, r, r.rolLoad, func(o *rolOut) int64 { return o.zaakID }, scopes)
-}
-
-func (r *register) rolRetrieve(c *zgw.Call) error { return subRetrieve(c, r.rolByPath) }
 
 // rolIdentificatie is the union of the identifying fields of the betrokkeneIdentificatie
 // variants; which of them apply depends on betrokkeneType.
@@ -218,12 +209,9 @@ func (r *register) rolCreate(c *zgw.Call) error {
 	if _, err := c.Body("rol_create", &in); err != nil {
 		return err
 	}
-	z, err := r.zaakByURL(ctx, r.db, "zaak", in.Zaak)
+	z, err := r.zaakFor(c, "zaak", in.Zaak, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
-	}
-	if !z.allows(c, z.writeScopes()...) {
-		return zgw.ErrForbidden()
 	}
 	var rt roltype
 	if err := newTypes(r).Get(ctx, "roltype", in.Roltype, &rt, "zaaktype", "omschrijving", "omschrijvingGeneriek"); err != nil {
@@ -242,9 +230,7 @@ func (r *register) rolCreate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	var out *rolOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		id := zgw.NewUUID()
+	return r.rol().create(c, z, func(tx *db.Tx, id string) error {
 		args := append([]any{id, z.id, in.Betrokkene, in.BetrokkeneType, in.Roltype, rt.Omschrijving, rt.OmschrijvingGeneriek, tx.Now},
 			rolColumns(in.BetrokkeneType, in.BetrokkeneIdentificatie)...)
 		if _, err := tx.Exec(ctx, `INSERT INTO rol (uuid, zaak_id, betrokkene, betrokkene_type, roltype, omschrijving,
@@ -253,17 +239,8 @@ func (r *register) rolCreate(c *zgw.Call) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`, append(args, string(data))...); err != nil {
 			return fmt.Errorf("insert rol: %w", err)
 		}
-		outs, err := r.rolLoad(ctx, tx, "s.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "rol", out.URL, "create", out.Omschrijving, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }
 
 // zrc-019: the roltype belongs to the zaaktype of the zaak.
@@ -272,25 +249,4 @@ func zrc019Roltype(rt *roltype, z *zaakRef) error {
 		return zgw.FieldError("nonFieldErrors", "zaaktype-mismatch", "Het roltype hoort niet bij het zaaktype van de zaak.")
 	}
 	return nil
-}
-
-func (r *register) rolDestroy(c *zgw.Call) error {
-	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.rolByPath(c, (*zaakRef).writeScopes)
-	if err != nil {
-		return err
-	}
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM rol WHERE id = $1`, cur.id); err != nil {
-			return fmt.Errorf("delete rol: %w", err)
-		}
-		return r.notify(c, tx, z, "rol", cur.URL, "destroy", cur.Omschrijving, http.StatusNoContent, cur, nil)
-	})
-	if err != nil {
-		return err
-	}
-	return c.NoContent()
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -38,7 +37,7 @@ type statusOut struct {
 	statusData
 	Expand map[string]any `json:"_expand,omitempty"`
 
-	id, zaakID int64
+	subRow
 }
 
 // statustype is what the register reads of a Catalogi statustype.
@@ -47,11 +46,19 @@ type statustype struct {
 	IsEindstatus bool   `json:"isEindstatus"`
 }
 
+// status is the status for the shared flows (sub.go).
+func (r *register) status() sub[*statusOut] {
+	return sub[*statusOut]{r: r, resource: "status", load: r.statusLoad}
+}
+
+func (o *statusOut) url() string      { return o.URL }
+func (o *statusOut) weergave() string { return o.DatumStatusGezet }
+
 func (r *register) mountStatus() {
 	a := r.api
 	a.Handle("GET /statussen", zgw.Scopes(scopeLezen), r.statusList)
 	a.Handle("POST /statussen", zgw.Scopes(scopeAanmaken, scopeStatusToevoegen, scopeHeropenen), r.statusCreate)
-	a.Handle("GET /statussen/{uuid}", zgw.Scopes(scopeLezen), r.statusRetrieve)
+	a.Handle("GET /statussen/{uuid}", zgw.Scopes(scopeLezen), r.status().retrieve)
 }
 
 // statusLoad loads statussen (alias s) with, per status, whether it is the latest of its zaak.
@@ -132,12 +139,8 @@ func (r *register) statusZaakinformatieobjecten(ctx context.Context, q db.Querie
 }
 
 func (r *register) statusList(c *zgw.Call) error {
-	q := c.Query("zaak", "statustype", "indicatieLaatstGezetteStatus", "page")
-	var w db.Where
-	if u := q.URL("zaak"); u != "" {
-		id, _ := r.api.ParseURL(u, "zaken")
-		w.And("zaak_id IN (SELECT id FROM zaak WHERE uuid = ?)", nullUUID(id))
-	}
+	s := r.status()
+	q, w := s.listQuery(c, "statustype", "indicatieLaatstGezetteStatus", "page")
 	if u := q.URL("statustype"); u != "" {
 		w.And("statustype = ?", u)
 	}
@@ -153,84 +156,7 @@ func (r *register) statusList(c *zgw.Call) error {
 		}
 		w.And(cond)
 	}
-	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "status", &w, q.Page, func(ctx context.Context, ids any) ([]*statusOut, error) {
-		return r.statusLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
-	}, func(o *statusOut) int64 { return o.id })
-}
-
-// nullUUID makes a non-UUID match nothing instead of failing the cast on PostgreSQL.
-func nullUUID(id string) any {
-	if id == "" {
-		return "00000000-0000-0000-0000-000000000000"
-	}
-	return id
-}
-
-// subPage answers a page of a sub-resource list, oldest first.
-func subPage[T any](c *zgw.Call, r *register, table string, w *db.Where, page int, load func(ctx context.Context, ids any) ([]T, error), id func(T) int64) error {
-	ctx := c.Ctx()
-	p, err := db.List(ctx, r.db, table, w, "id", page, zgw.PageSize)
-	if err != nil {
-		return err
-	}
-	var items []T
-	if len(p.IDs) > 0 {
-		rows, err := load(ctx, r.db.IDList(p.IDs))
-		if err != nil {
-			return err
-		}
-		byID := make(map[int64]T, len(rows))
-		for _, x := range rows {
-			byID[id(x)] = x
-		}
-		for _, i := range p.IDs {
-			if x, ok := byID[i]; ok {
-				items = append(items, x)
-			}
-		}
-	}
-	env, err := zgw.Paginate(c, page, p.Count, items)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, env)
-}
-
-func (r *register) statusRetrieve(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	id := pathUUID(c, "uuid")
-	if id == "" {
-		return zgw.ErrNotFound()
-	}
-	out, err := r.statusLoad(c.Ctx(), r.db, "s.uuid = $1", id)
-	if err != nil {
-		return err
-	}
-	if len(out) == 0 {
-		return zgw.ErrNotFound()
-	}
-	if err := r.allowsZaak(c, out[0].zaakID, scopeLezen); err != nil {
-		return err
-	}
-	return c.Detail(out[0])
-}
-
-// allowsZaak answers 403 unless the client holds one of scopes on the zaak with id.
-func (r *register) allowsZaak(c *zgw.Call, zaakID int64, scopes ...string) error {
-	z, err := zaakRefBy(c.Ctx(), r.db, "id = $1", zaakID)
-	if err != nil {
-		return err
-	}
-	if z == nil {
-		return zgw.ErrNotFound()
-	}
-	if !z.allows(c, scopes...) {
-		return zgw.ErrForbidden()
-	}
-	return nil
+	return s.page(c, w, q.Page)
 }
 
 func (r *register) statusCreate(c *zgw.Call) error {
@@ -284,8 +210,7 @@ func (r *register) statusCreate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	var out *statusOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
+	return r.status().create(c, z, func(tx *db.Tx, id string) error {
 		cur, err := zaakRefBy(ctx, tx, "id = $1", z.id)
 		if err != nil {
 			return err
@@ -302,22 +227,14 @@ func (r *register) statusCreate(c *zgw.Call) error {
 				return err
 			}
 		}
-		id := zgw.NewUUID()
+		// The notification carries the zaak as the transaction sees it.
+		*z = *cur
 		if _, err := tx.Exec(ctx, `INSERT INTO status (uuid, zaak_id, statustype, datum_status_gezet, gezetdoor_id, data)
 			VALUES ($1, $2, $3, $4, $5, $6)`, id, z.id, in.Statustype, gezet.UTC(), gezetdoor, string(data)); err != nil {
 			return fmt.Errorf("insert status: %w", err)
 		}
-		outs, err := r.statusLoad(ctx, tx, "s.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, cur, "status", out.URL, "create", out.DatumStatusGezet, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
 }
 
 // dateIn is the date of t in the municipality.

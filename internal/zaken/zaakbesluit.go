@@ -3,7 +3,6 @@ package zaken
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/meent/meent/internal/db"
@@ -17,45 +16,47 @@ type zaakbesluitOut struct {
 	UUID    string `json:"uuid"`
 	Besluit string `json:"besluit"`
 
-	id int64
+	subRow
 }
+
+// zaakbesluit is the zaakbesluit for the shared flows (sub.go).
+func (r *register) zaakbesluit() sub[*zaakbesluitOut] {
+	return sub[*zaakbesluitOut]{r: r, resource: "zaakbesluit", nested: true, load: r.zaakbesluitLoad}
+}
+
+func (o *zaakbesluitOut) url() string      { return o.URL }
+func (o *zaakbesluitOut) weergave() string { return o.Besluit }
 
 func (r *register) mountZaakbesluit() {
-	a := r.api
+	a, s := r.api, r.zaakbesluit()
 	write := zgw.Scopes(scopeBijwerken, scopeGeforceerd)
-	a.Handle("GET /zaken/{zaak_uuid}/besluiten", zgw.Scopes(scopeLezen), r.zaakbesluitList)
+	a.Handle("GET /zaken/{zaak_uuid}/besluiten", zgw.Scopes(scopeLezen), s.zaakList)
 	a.Handle("POST /zaken/{zaak_uuid}/besluiten", write, r.zaakbesluitCreate)
-	a.Handle("GET /zaken/{zaak_uuid}/besluiten/{uuid}", zgw.Scopes(scopeLezen), r.zaakbesluitRetrieve)
-	a.Handle("DELETE /zaken/{zaak_uuid}/besluiten/{uuid}", write, r.zaakbesluitDestroy)
+	a.Handle("GET /zaken/{zaak_uuid}/besluiten/{uuid}", zgw.Scopes(scopeLezen), s.retrieve)
+	a.Handle("DELETE /zaken/{zaak_uuid}/besluiten/{uuid}", write, s.destroy((*zaakRef).writeScopes))
 }
 
-func (r *register) zaakbesluitLoad(ctx context.Context, q db.Querier, z *zaakRef, where string, args ...any) ([]*zaakbesluitOut, error) {
-	rows, err := q.Query(ctx, `SELECT id, CAST(uuid AS TEXT), besluit FROM zaakbesluit WHERE zaak_id = $1 AND `+where+` ORDER BY id`,
-		append([]any{z.id}, args...)...)
+// zaakbesluitLoad loads zaakbesluiten (alias s, their zaak z) in stored order.
+func (r *register) zaakbesluitLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*zaakbesluitOut, error) {
+	rows, err := q.Query(ctx, `SELECT s.id, CAST(s.uuid AS TEXT), s.zaak_id, CAST(z.uuid AS TEXT), s.besluit
+		FROM zaakbesluit s JOIN zaak z ON z.id = s.zaak_id WHERE `+where+` ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("zaakbesluit: %w", err)
 	}
 	defer rows.Close()
-	out := []*zaakbesluitOut{}
+	var out []*zaakbesluitOut
 	for rows.Next() {
 		o := &zaakbesluitOut{}
-		if err := rows.Scan(&o.id, &o.UUID, &o.Besluit); err != nil {
+		var zaakUUID string
+		if err := rows.Scan(&o.id, &o.UUID, &o.zaakID, &zaakUUID, &o.Besluit); err != nil {
 			return nil, fmt.Errorf("zaakbesluit: %w", err)
 		}
 		o.UUID = strings.ToLower(o.UUID)
-		o.URL = r.api.URL("zaken", z.uuid) + "/besluiten/" + o.UUID
+		o.URL = r.api.URL("zaken", strings.ToLower(zaakUUID)) + "/besluiten/" + o.UUID
 		out = append(out, o)
 	}
 	return out, rows.Err()
 }
-
-func (r *register) zaakbesluitList(c *zgw.Call) error { return nestedList(c, r, r.zaakbesluitLoad) }
-
-func (r *register) zaakbesluitByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakbesluitOut, *zaakRef, error) {
-	return nestedByPath(c, r, r.zaakbesluitLoad, "uuid", scopes)
-}
-
-func (r *register) zaakbesluitRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zaakbesluitByPath) }
 
 // zaakbesluitCreate records that a besluit refers to the zaak. The besluit URL must resolve
 // (zaken.md §5); a besluit is recorded once per zaak.
@@ -77,8 +78,7 @@ func (r *register) zaakbesluitCreate(c *zgw.Call) error {
 	if err := r.api.Refs.Resource(ctx, "besluit", in.Besluit, nil, "verantwoordelijkeOrganisatie", "besluittype"); err != nil {
 		return err
 	}
-	var out *zaakbesluitOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
+	return r.zaakbesluit().create(c, z, func(tx *db.Tx, id string) error {
 		var dup bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM zaakbesluit WHERE zaak_id = $1 AND besluit = $2)`, z.id, in.Besluit).Scan(&dup); err != nil {
 			return fmt.Errorf("zaakbesluit: %w", err)
@@ -86,42 +86,9 @@ func (r *register) zaakbesluitCreate(c *zgw.Call) error {
 		if dup {
 			return zgw.FieldError("nonFieldErrors", "unique", "Dit besluit hoort al bij deze zaak.")
 		}
-		id := zgw.NewUUID()
 		if _, err := tx.Exec(ctx, `INSERT INTO zaakbesluit (uuid, zaak_id, besluit) VALUES ($1, $2, $3)`, id, z.id, in.Besluit); err != nil {
 			return fmt.Errorf("insert zaakbesluit: %w", err)
 		}
-		outs, err := r.zaakbesluitLoad(ctx, tx, z, "uuid = $2", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakbesluit", out.URL, "create", out.Besluit, http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
-}
-
-func (r *register) zaakbesluitDestroy(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.zaakbesluitByPath(c, (*zaakRef).writeScopes)
-	if err != nil {
-		return err
-	}
-	if err := relDelete(c, r, r.zaakbesluitRel(z), z, cur.id, cur); err != nil {
-		return err
-	}
-	return c.NoContent()
-}
-
-// zaakbesluitRel is the zaakbesluit of zaak z for the shared write flow (relwrite.go).
-func (r *register) zaakbesluitRel(z *zaakRef) relation[*zaakbesluitOut] {
-	return relation[*zaakbesluitOut]{resource: "zaakbesluit",
-		load: func(ctx context.Context, tx *db.Tx, id int64) (*zaakbesluitOut, error) {
-			return firstOr404(r.zaakbesluitLoad(ctx, tx, z, "id = $2", id))
-		},
-		url: func(o *zaakbesluitOut) string { return o.URL }, weergave: func(o *zaakbesluitOut) string { return o.Besluit }}
 }

@@ -42,12 +42,20 @@ type zioOut struct {
 	zioData
 	Expand map[string]any `json:"_expand,omitempty"`
 
-	id, zaakID int64
+	subRow
 }
 
 func (o *zioOut) mirror() ZaakInformatieObject {
 	return ZaakInformatieObject{URL: o.URL, Zaak: o.Zaak, Informatieobject: o.Informatieobject}
 }
+
+// zio is the zaakinformatieobject for the shared flows (sub.go).
+func (r *register) zio() sub[*zioOut] {
+	return sub[*zioOut]{r: r, resource: "zaakinformatieobject", load: r.zioLoad}
+}
+
+func (o *zioOut) url() string      { return o.URL }
+func (o *zioOut) weergave() string { return o.Titel }
 
 func (r *register) mountZaakinformatieobject() {
 	a := r.api
@@ -55,7 +63,7 @@ func (r *register) mountZaakinformatieobject() {
 	a.Handle("GET /zaakinformatieobjecten", zgw.Scopes(scopeLezen), r.zioList)
 	a.Handle("POST /zaakinformatieobjecten", zgw.Scopes(scopeAanmaken, scopeBijwerken, scopeGeforceerd), r.zioCreate)
 	// GET also answers HEAD.
-	a.Handle("GET /zaakinformatieobjecten/{uuid}", zgw.Scopes(scopeLezen), r.zioRetrieve)
+	a.Handle("GET /zaakinformatieobjecten/{uuid}", zgw.Scopes(scopeLezen), r.zio().retrieve)
 	a.Handle("PUT /zaakinformatieobjecten/{uuid}", write, r.zioUpdate)
 	a.Handle("PATCH /zaakinformatieobjecten/{uuid}", write, r.zioUpdate)
 	a.Handle("DELETE /zaakinformatieobjecten/{uuid}", zgw.Scopes(scopeBijwerken, scopeGeforceerd, scopeVerwijderen), r.zioDestroy)
@@ -97,28 +105,16 @@ func (r *register) zioLoad(ctx context.Context, q db.Querier, where string, args
 // zioList answers the zaakinformatieobjecten (a plain list in the spec) of the zaken the
 // client may read.
 func (r *register) zioList(c *zgw.Call) error {
-	q := c.Query("zaak", "informatieobject")
-	var w db.Where
-	if u := q.URL("zaak"); u != "" {
-		r.zaakUUIDWhere(&w, u)
-	}
+	s := r.zio()
+	q, w := s.listQuery(c, "informatieobject")
 	if u := q.URL("informatieobject"); u != "" {
 		w.And("informatieobject = ?", u)
 	}
 	if err := q.Err(); err != nil {
 		return err
 	}
-	authSub(&w, c.Principal.Grants)
-	return plainList(c, r, "zaakinformatieobject", &w, func(ctx context.Context, ids any) ([]*zioOut, error) {
-		return r.zioLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
-	}, func(o *zioOut) int64 { return o.id })
+	return s.all(c, w)
 }
-
-func (r *register) zioByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zioOut, *zaakRef, error) {
-	return subByPath(c, r, r.zioLoad, func(o *zioOut) int64 { return o.zaakID }, scopes)
-}
-
-func (r *register) zioRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zioByPath) }
 
 // zioStatus resolves the status field: a status of the same zaak (nil when unset).
 func (r *register) zioStatus(ctx context.Context, u *string, z *zaakRef) (any, error) {
@@ -208,8 +204,8 @@ func (r *register) zioCreate(c *zgw.Call) error {
 		return err
 	}
 	data, _ := json.Marshal(in.zioData)
-	var out *zioOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
+	s := r.zio()
+	out, err := s.add(c, z, func(tx *db.Tx, id string) error {
 		var dup bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM zaakinformatieobject WHERE zaak_id = $1 AND informatieobject = $2)`,
 			z.id, in.Informatieobject).Scan(&dup); err != nil {
@@ -219,17 +215,11 @@ func (r *register) zioCreate(c *zgw.Call) error {
 			return zgw.FieldError("nonFieldErrors", "unique", "Dit informatieobject hoort al bij deze zaak.")
 		}
 		// zrc-004: the server sets aardRelatie (hoort_bij) and registratiedatum.
-		id := zgw.NewUUID()
 		if _, err := tx.Exec(ctx, `INSERT INTO zaakinformatieobject (uuid, zaak_id, informatieobject, status_id, registratiedatum, data)
 			VALUES ($1, $2, $3, $4, $5, $6)`, id, z.id, in.Informatieobject, statusID, tx.Now.UTC(), string(data)); err != nil {
 			return fmt.Errorf("insert zaakinformatieobject: %w", err)
 		}
-		outs, err := r.zioLoad(ctx, tx, "s.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakinformatieobject", out.URL, "create", out.Titel, http.StatusCreated, nil, out)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -237,7 +227,7 @@ func (r *register) zioCreate(c *zgw.Call) error {
 	// zrc-005: store first, then mirror; a relation the Documenten register does not take is
 	// undone, so the two registers agree.
 	if err := r.docs.Mirror(ctx, out.mirror()); err != nil {
-		if uerr := r.zioDelete(c, out, z); uerr != nil {
+		if uerr := s.remove(c, z, out); uerr != nil {
 			r.api.Log.Error("undo zaakinformatieobject", "url", out.URL, "err", uerr)
 		}
 		// As Open Zaak: the relation could not be made in the Documenten register.
@@ -263,11 +253,8 @@ func (r *register) zrc004Archiefstatus(ctx context.Context, z *zaakRef) error {
 
 // zioUpdate is PUT and PATCH; zaak and informatieobject cannot change (zrc-004).
 func (r *register) zioUpdate(c *zgw.Call) error {
-	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.zioByPath(c, (*zaakRef).writeScopes)
+	s := r.zio()
+	cur, z, err := s.byPath(c, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
 	}
@@ -279,41 +266,27 @@ func (r *register) zioUpdate(c *zgw.Call) error {
 		return err
 	}
 	var errs zgw.Errs
-	if in.Zaak != cur.Zaak {
-		errs.Add("zaak", "wijzigen-niet-toegelaten", "De zaak van een zaakinformatieobject kan niet gewijzigd worden.")
-	}
-	if in.Informatieobject != cur.Informatieobject {
-		errs.Add("informatieobject", "wijzigen-niet-toegelaten", "Het informatieobject van een zaakinformatieobject kan niet gewijzigd worden.")
-	}
+	wijzigenNietToegelaten(&errs, "zaak", cur.Zaak, in.Zaak, "De zaak van een zaakinformatieobject kan niet gewijzigd worden.")
+	wijzigenNietToegelaten(&errs, "informatieobject", cur.Informatieobject, in.Informatieobject,
+		"Het informatieobject van een zaakinformatieobject kan niet gewijzigd worden.")
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	statusID, err := r.zioStatus(ctx, in.Status, z)
+	statusID, err := r.zioStatus(c.Ctx(), in.Status, z)
 	if err != nil {
 		return err
 	}
 	data, _ := json.Marshal(in.zioData)
-	return relUpdate(c, r, r.zioRel(), z, cur.id, cur, "status_id = $1, data = $2", statusID, string(data))
-}
-
-// zioRel is the zaakinformatieobject for the shared write flow (relwrite.go).
-func (r *register) zioRel() relation[*zioOut] {
-	return relation[*zioOut]{resource: "zaakinformatieobject",
-		load: func(ctx context.Context, tx *db.Tx, id int64) (*zioOut, error) {
-			return firstOr404(r.zioLoad(ctx, tx, "s.id = $1", id))
-		},
-		url: func(o *zioOut) string { return o.URL }, weergave: func(o *zioOut) string { return o.Titel }}
+	return s.update(c, z, cur, "status_id = $1, data = $2", statusID, string(data))
 }
 
 func (r *register) zioDestroy(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.zioByPath(c, (*zaakRef).deleteScopes)
+	s := r.zio()
+	cur, z, err := s.byPath(c, (*zaakRef).deleteScopes)
 	if err != nil {
 		return err
 	}
-	if err := r.zioDelete(c, cur, z); err != nil {
+	if err := s.remove(c, z, cur); err != nil {
 		return err
 	}
 	// zrc-005: the mirror goes after the relation, because the Documenten register only
@@ -323,11 +296,6 @@ func (r *register) zioDestroy(c *zgw.Call) error {
 		r.api.Log.Error("unmirror zaakinformatieobject", "url", cur.URL, "err", err)
 	}
 	return c.NoContent()
-}
-
-// zioDelete deletes a zaakinformatieobject with its notification and audit entry.
-func (r *register) zioDelete(c *zgw.Call, cur *zioOut, z *zaakRef) error {
-	return relDelete(c, r, r.zioRel(), z, cur.id, cur)
 }
 
 // zrc-007: a zaak closes only when every informatieobject linked to it has

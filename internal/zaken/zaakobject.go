@@ -47,19 +47,33 @@ type zaakobjectOut struct {
 	zaakobjectData
 	Expand map[string]any `json:"_expand,omitempty"`
 
-	id, zaakID int64
+	subRow
+}
+
+// zaakobject is the zaakobject for the shared flows (sub.go).
+func (r *register) zaakobject() sub[*zaakobjectOut] {
+	return sub[*zaakobjectOut]{r: r, resource: "zaakobject", load: r.zaakobjectLoad}
+}
+
+func (o *zaakobjectOut) url() string { return o.URL }
+
+func (o *zaakobjectOut) weergave() string {
+	if o.Object != "" {
+		return o.ObjectType + " " + o.Object
+	}
+	return o.ObjectType
 }
 
 func (r *register) mountZaakobject() {
-	a := r.api
+	a, s := r.api, r.zaakobject()
 	write := zgw.Scopes(scopeBijwerken, scopeGeforceerd)
 	a.Handle("GET /zaakobjecten", zgw.Scopes(scopeLezen), r.zaakobjectList)
 	a.Handle("POST /zaakobjecten", zgw.Scopes(scopeAanmaken, scopeBijwerken, scopeGeforceerd), r.zaakobjectCreate)
 	// GET also answers HEAD.
-	a.Handle("GET /zaakobjecten/{uuid}", zgw.Scopes(scopeLezen), r.zaakobjectRetrieve)
+	a.Handle("GET /zaakobjecten/{uuid}", zgw.Scopes(scopeLezen), s.retrieve)
 	a.Handle("PUT /zaakobjecten/{uuid}", write, r.zaakobjectUpdate)
 	a.Handle("PATCH /zaakobjecten/{uuid}", write, r.zaakobjectUpdate)
-	a.Handle("DELETE /zaakobjecten/{uuid}", zgw.Scopes(scopeBijwerken, scopeGeforceerd, scopeVerwijderen), r.zaakobjectDestroy)
+	a.Handle("DELETE /zaakobjecten/{uuid}", zgw.Scopes(scopeBijwerken, scopeGeforceerd, scopeVerwijderen), s.destroy((*zaakRef).deleteScopes))
 }
 
 func (r *register) zaakobjectLoad(ctx context.Context, q db.Querier, where string, args ...any) ([]*zaakobjectOut, error) {
@@ -92,11 +106,8 @@ func (r *register) zaakobjectLoad(ctx context.Context, q db.Querier, where strin
 }
 
 func (r *register) zaakobjectList(c *zgw.Call) error {
-	q := c.Query("zaak", "object", "objectType", "page")
-	var w db.Where
-	if u := q.URL("zaak"); u != "" {
-		r.zaakUUIDWhere(&w, u)
-	}
+	s := r.zaakobject()
+	q, w := s.listQuery(c, "object", "objectType", "page")
 	if u := q.URL("object"); u != "" {
 		w.And("object = ?", u)
 	}
@@ -106,19 +117,8 @@ func (r *register) zaakobjectList(c *zgw.Call) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	authSub(&w, c.Principal.Grants)
-	return subPage(c, r, "zaakobject", &w, q.Page, func(ctx context.Context, ids any) ([]*zaakobjectOut, error) {
-		return r.zaakobjectLoad(ctx, r.db, r.db.AnyID("s.id", "$1"), ids)
-	}, func(o *zaakobjectOut) int64 { return o.id })
+	return s.page(c, w, q.Page)
 }
-
-// zaakobjectByPath loads the zaakobject of the path and checks the client holds one of
-// scopes(zaak) on its zaak.
-func (r *register) zaakobjectByPath(c *zgw.Call, scopes func(*zaakRef) []string) (*zaakobjectOut, *zaakRef, error) {
-	return subByPath(c, r, r.zaakobjectLoad, func(o *zaakobjectOut) int64 { return o.zaakID }, scopes)
-}
-
-func (r *register) zaakobjectRetrieve(c *zgw.Call) error { return subRetrieve(c, r.zaakobjectByPath) }
 
 // zaakobjectCheck runs the rules the schema cannot express (zaken.md §5).
 func (r *register) zaakobjectCheck(ctx context.Context, in *zaakobjectIn, z *zaakRef, sent func(string) bool) error {
@@ -199,40 +199,19 @@ func (r *register) zaakobjectCreate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
-	var out *zaakobjectOut
-	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		id := zgw.NewUUID()
+	return r.zaakobject().create(c, z, func(tx *db.Tx, id string) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO zaakobject (uuid, zaak_id, object, object_type, data) VALUES ($1, $2, $3, $4, $5)`,
 			id, z.id, in.Object, in.ObjectType, string(data)); err != nil {
 			return fmt.Errorf("insert zaakobject: %w", err)
 		}
-		outs, err := r.zaakobjectLoad(ctx, tx, "s.uuid = $1", id)
-		if err != nil {
-			return err
-		}
-		out = outs[0]
-		return r.notify(c, tx, z, "zaakobject", out.URL, "create", out.weergave(), http.StatusCreated, nil, out)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.Created(out.URL, out)
-}
-
-func (o *zaakobjectOut) weergave() string {
-	if o.Object != "" {
-		return o.ObjectType + " " + o.Object
-	}
-	return o.ObjectType
 }
 
 // zaakobjectUpdate is PUT and PATCH; zaak, object and objectType cannot change (zaken.md §1).
 func (r *register) zaakobjectUpdate(c *zgw.Call) error {
-	ctx := c.Ctx()
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.zaakobjectByPath(c, (*zaakRef).writeScopes)
+	s := r.zaakobject()
+	cur, z, err := s.byPath(c, (*zaakRef).writeScopes)
 	if err != nil {
 		return err
 	}
@@ -250,47 +229,18 @@ func (r *register) zaakobjectUpdate(c *zgw.Call) error {
 	}
 	sent := func(k string) bool { return !partial || zgw.Sent(keys, k) }
 	var errs zgw.Errs
-	if in.Zaak != cur.Zaak {
-		errs.Add("zaak", "wijzigen-niet-toegelaten", "De zaak van een zaakobject kan niet gewijzigd worden.")
-	}
-	if in.Object != cur.Object {
-		errs.Add("object", "wijzigen-niet-toegelaten", "Het object van een zaakobject kan niet gewijzigd worden.")
-	}
-	if in.ObjectType != cur.ObjectType {
-		errs.Add("objectType", "wijzigen-niet-toegelaten", "Het objectType van een zaakobject kan niet gewijzigd worden.")
-	}
+	wijzigenNietToegelaten(&errs, "zaak", cur.Zaak, in.Zaak, "De zaak van een zaakobject kan niet gewijzigd worden.")
+	wijzigenNietToegelaten(&errs, "object", cur.Object, in.Object, "Het object van een zaakobject kan niet gewijzigd worden.")
+	wijzigenNietToegelaten(&errs, "objectType", cur.ObjectType, in.ObjectType, "Het objectType van een zaakobject kan niet gewijzigd worden.")
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	if err := r.zaakobjectCheck(ctx, &in, z, func(k string) bool { return k != "object" && sent(k) }); err != nil {
+	if err := r.zaakobjectCheck(c.Ctx(), &in, z, func(k string) bool { return k != "object" && sent(k) }); err != nil {
 		return err
 	}
 	data, err := json.Marshal(in.zaakobjectData)
 	if err != nil {
 		return err
 	}
-	return relUpdate(c, r, r.zaakobjectRel(), z, cur.id, cur, "data = $1", string(data))
-}
-
-// zaakobjectRel is the zaakobject for the shared write flow (relwrite.go).
-func (r *register) zaakobjectRel() relation[*zaakobjectOut] {
-	return relation[*zaakobjectOut]{resource: "zaakobject",
-		load: func(ctx context.Context, tx *db.Tx, id int64) (*zaakobjectOut, error) {
-			return firstOr404(r.zaakobjectLoad(ctx, tx, "s.id = $1", id))
-		},
-		url: func(o *zaakobjectOut) string { return o.URL }, weergave: (*zaakobjectOut).weergave}
-}
-
-func (r *register) zaakobjectDestroy(c *zgw.Call) error {
-	if err := c.Query().Err(); err != nil {
-		return err
-	}
-	cur, z, err := r.zaakobjectByPath(c, (*zaakRef).deleteScopes)
-	if err != nil {
-		return err
-	}
-	if err := relDelete(c, r, r.zaakobjectRel(), z, cur.id, cur); err != nil {
-		return err
-	}
-	return c.NoContent()
+	return s.update(c, z, cur, "data = $1", string(data))
 }

@@ -330,10 +330,10 @@ func (r *register) zaakFor(c *zgw.Call, field, u string, scopes func(*zaakRef) [
 	return z, nil
 }
 
-// zaakOf loads the zaak a stored sub-resource belongs to and answers 403 unless the client
-// holds one of scopes(zaak) on it.
-func (r *register) zaakOf(c *zgw.Call, zaakID int64, scopes func(*zaakRef) []string) (*zaakRef, error) {
-	z, err := zaakRefBy(c.Ctx(), r.db, "id = $1", zaakID)
+// zaakOf loads the zaak that where (one argument) selects, of a stored sub-resource or a
+// nested path: 404 when there is none, 403 unless the client holds one of scopes(zaak) on it.
+func (r *register) zaakOf(c *zgw.Call, where string, arg any, scopes func(*zaakRef) []string) (*zaakRef, error) {
+	z, err := zaakRefBy(c.Ctx(), r.db, where, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -348,49 +348,3 @@ func (r *register) zaakOf(c *zgw.Call, zaakID int64, scopes func(*zaakRef) []str
 
 // readScopes and (*zaakRef).writeScopes as the scopes argument of zaakFor and zaakOf.
 func readScopes(*zaakRef) []string { return []string{scopeLezen} }
-
-// zaakUUIDWhere adds the filter on a zaak URL to w for a table with a zaak_id column.
-func (r *register) zaakUUIDWhere(w *db.Where, u string) {
-	id, _ := r.api.ParseURL(u, "zaken")
-	w.And("zaak_id IN (SELECT id FROM zaak WHERE uuid = ?)", nullUUID(id))
-}
-
-// plainList answers a sub-resource list that the spec does not paginate (a plain array),
-// oldest first; w holds the filters and the autorisatie predicate on table's columns.
-func plainList[T any](c *zgw.Call, r *register, table string, w *db.Where, load func(ctx context.Context, ids any) ([]T, error), id func(T) int64) error {
-	ctx := c.Ctx()
-	rows, err := r.db.Query(ctx, "SELECT id FROM "+table+w.SQL()+" ORDER BY id", w.Args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", table, err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var i int64
-		if err := rows.Scan(&i); err != nil {
-			rows.Close()
-			return fmt.Errorf("%s: %w", table, err)
-		}
-		ids = append(ids, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", table, err)
-	}
-	items := []T{}
-	if len(ids) > 0 {
-		loaded, err := load(ctx, r.db.IDList(ids))
-		if err != nil {
-			return err
-		}
-		byID := make(map[int64]T, len(loaded))
-		for _, x := range loaded {
-			byID[id(x)] = x
-		}
-		for _, i := range ids {
-			if x, ok := byID[i]; ok {
-				items = append(items, x)
-			}
-		}
-	}
-	return c.JSON(http.StatusOK, items)
-}
