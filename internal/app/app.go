@@ -181,7 +181,7 @@ func (a *App) mount(ctx context.Context, mux *http.ServeMux) (err error) {
 		{"catalogi", "ztc", func(api *zgw.API) { catalogi.Mount(api, selectielijst) }},
 		{"zaken", "zrc", zaken.Mount},
 		{"documenten", "drc", func(api *zgw.API) {
-			documenten.Mount(api, documenten.Options{Blob: a.Blob, MaxSize: cfg.MaxDocumentSize})
+			documenten.Mount(api, documenten.Options{Blob: a.Blob, MaxSize: cfg.MaxDocumentSize, PartSize: cfg.DocumentPartSize})
 		}},
 		{"besluiten", "brc", besluiten.Mount},
 		{"klantinteracties", "", klantinteracties.Mount},

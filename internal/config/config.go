@@ -40,6 +40,8 @@ type Config struct {
 	RemoteSecret   string
 	// MaxDocumentSize bounds the content of one document (bestandsomvang), in bytes.
 	MaxDocumentSize int64
+	// DocumentPartSize is the size of the bestandsdelen of a chunked upload, in bytes.
+	DocumentPartSize int64
 }
 
 // Delivery tunes notification delivery; zero values take the defaults of the delivery engine
@@ -85,6 +87,7 @@ func FlagSet(name string, cfg *Config, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.RemoteSecret, "remote-secret", "", "secret of --remote-client-id (MEENT_REMOTE_SECRET)")
 	fs.StringVar(&cfg.BlobURL, "blob-url", "", "document content storage: file:///dir or s3://bucket?region=...; default files under --data-dir (MEENT_BLOB_URL)")
 	fs.Int64Var(&cfg.MaxDocumentSize, "max-document-size", 4<<30, "largest document content in bytes (MEENT_MAX_DOCUMENT_SIZE)")
+	fs.Int64Var(&cfg.DocumentPartSize, "document-part-size", 16<<20, "size of the bestandsdelen of a chunked document upload, in bytes (MEENT_DOCUMENT_PART_SIZE)")
 	fs.DurationVar(&cfg.Delivery.Retention, "delivery-retention", 7*24*time.Hour, "how long the delivery log and routed outbox rows are kept (MEENT_DELIVERY_RETENTION)")
 	return fs
 }
@@ -154,6 +157,13 @@ func (c *Config) Finish() error {
 		c.MaxDocumentSize = 4 << 30
 	case c.MaxDocumentSize < 0:
 		return errors.New("max-document-size must be positive")
+	}
+	switch {
+	case c.DocumentPartSize == 0:
+		c.DocumentPartSize = 16 << 20
+	case c.DocumentPartSize < 1<<10:
+		// A part is one request: below a kilobyte a document becomes thousands of requests.
+		return errors.New("document-part-size must be at least 1024 bytes")
 	}
 	d := c.Delivery
 	if d.Workers < 0 || d.Timeout < 0 || d.Backoff < 0 || d.MaxBackoff < 0 || d.MaxAge < 0 {

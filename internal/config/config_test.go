@@ -33,6 +33,7 @@ func TestFinishRejectsBadValues(t *testing.T) {
 		{Listen: "x", PublicURL: "http://ok", AllowFetch: []string{"not a url"}},
 		{Listen: "x", PublicURL: "http://ok", JWTLeeway: -time.Second},
 		{Listen: "x", PublicURL: "http://ok", Delivery: Delivery{MaxAge: -time.Hour}},
+		{Listen: "x", PublicURL: "http://ok", DocumentPartSize: 100},
 	} {
 		if err := c.Finish(); err == nil {
 			t.Errorf("Finish(%+v) = nil, want error", c)

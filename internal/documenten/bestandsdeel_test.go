@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
+	"github.com/meent/meent/internal/config"
 )
 
 // partSize is the register's default part size.
@@ -194,4 +195,21 @@ func TestBestandsdelenParallel(t *testing.T) {
 			t.Fatalf("downloaded %d bytes, differ", len(got.Body))
 		}
 	})
+}
+
+// TestBestandsdelenPartSize: --document-part-size sets the size of the parts handed out.
+func TestBestandsdelenPartSize(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		d := newDT(e)
+		iot := d.iot(t, d.catalogus(t), "openbaar", false)
+		o := d.doc(t, iot, map[string]any{"inhoud": nil, "bestandsomvang": 2500})
+		var sizes []float64
+		for _, p := range delenOf(t, o) {
+			sizes = append(sizes, p["omvang"].(float64))
+		}
+		if len(sizes) != 3 || sizes[0] != 1024 || sizes[1] != 1024 || sizes[2] != 452 {
+			t.Fatalf("parts of 2500 bytes at 1024: %v", sizes)
+		}
+	}, func(c *config.Config) { c.DocumentPartSize = 1024 })
 }
