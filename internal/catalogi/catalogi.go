@@ -25,6 +25,8 @@ type register struct {
 	// cache holds rendered responses of the read endpoints, for the state of the catalogue
 	// they were rendered in.
 	cache renderCache
+	// deel holds the uuid lists of zaaktypen read from their sub-type tables.
+	deel deelCache
 }
 
 // Mount adds the routes of the Catalogi API to api. selectielijst is the root of the

@@ -477,20 +477,21 @@ const (
 	zkBereik
 )
 
-// zaaktypeRender renders a page of zaaktypen. Their sub-types, their informatieobjecttypen
-// (through the zaaktype-informatieobjecttypen), the besluittypen and zaaktypen they name and
-// the first and last dates of their identificaties come from one query for the whole page.
+// zaaktypeRender renders a page of zaaktypen. Their sub-types and informatieobjecttypen
+// (through the zaaktype-informatieobjecttypen) not kept in deelCache, the besluittypen and
+// zaaktypen they name and the first and last dates of their identificaties come from one
+// query for the whole page.
 // Relations by name render the versions published and valid on date (catalogi §4).
 func (r *register) zaaktypeRender(ctx context.Context, rows []*zaaktypeRow, date string) ([][]byte, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
 	cats := paginaCatalogi(rows, func(x *zaaktypeRow) int64 { return x.catID })
-	var ids []any
+	ids := make([]int64, len(rows))
 	var besluitNames, zaakNames, idents []string
 	rels := make([][]zaaktypenRelatie, len(rows))
 	for i, x := range rows {
-		ids = append(ids, x.id)
+		ids[i] = x.id
 		idents = append(idents, x.identificatie)
 		besluitNames = append(besluitNames, naamlijstLees(x.besluittypen)...)
 		zaakNames = append(zaakNames, naamlijstLees(x.deelzaaktypen)...)
@@ -503,20 +504,12 @@ func (r *register) zaaktypeRender(ctx context.Context, rows []*zaaktypeRow, date
 			}
 		}
 	}
-	q := r.relq()
-	idIn := q.in(ids)
-	// The sub-types and informatieobjecttypen come one row per zaaktype, their uuids joined.
-	for k, s := range [...]struct{ table, sort string }{
-		zkStatustype: {"statustype", "volgnummer"}, zkRoltype: {"roltype", "id"}, zkResultaattype: {"resultaattype", "id"},
-		zkEigenschap: {"eigenschap", "id"}, zkZaakobjecttype: {"zaakobjecttype", "id"},
-	} {
-		q.add(`SELECT %d, zaaktype_id, 0, %s, '', '', 1 FROM %s WHERE zaaktype_id IN (%s) GROUP BY zaaktype_id`,
-			k, q.agg("CAST(uuid AS TEXT)", s.sort), s.table, idIn)
+	subs, sleutels, err := r.deelLijsten(ctx, ids, date)
+	if err != nil {
+		return nil, err
 	}
-	q.add(`SELECT %d, t.zaaktype_id, 0, %s, '', '', 1 FROM zaaktypeinformatieobjecttype t
-		JOIN zaaktype z ON z.id = t.zaaktype_id
-		JOIN informatieobjecttype i ON i.catalogus_id = z.catalogus_id AND i.omschrijving = t.informatieobjecttype_omschrijving
-		WHERE t.zaaktype_id IN (%s) AND %s GROUP BY t.zaaktype_id`, zkIOT, q.agg("CAST(i.uuid AS TEXT)", "t.volgnummer"), idIn, q.geldig("i", date))
+	q := r.relq()
+	lees := deelQuery(q, &subs, ids, date)
 	catIn := q.in(cats)
 	// Besluittypen named by the zaaktype, and those that name it (ztc-issue-001).
 	cond := "b.zaaktypen <> ''"
@@ -534,10 +527,6 @@ func (r *register) zaaktypeRender(ctx context.Context, rows []*zaaktypeRow, date
 	if err != nil {
 		return nil, err
 	}
-	var subs [zkIOT + 1]map[int64][]string
-	for k := range subs {
-		subs[k] = map[int64][]string{}
-	}
 	besluit := map[int64][]relrow{}
 	zaaktypen := versies{}
 	bereik := map[catNaam]bereikVan{}
@@ -552,6 +541,9 @@ func (r *register) zaaktypeRender(ctx context.Context, rows []*zaaktypeRow, date
 		case x.kind == zkBereik:
 			bereik[catNaam{x.owner, x.naam}] = bereikVan{begin: x.uuid, einde: x.extra}
 		}
+	}
+	for _, k := range lees {
+		r.deelBewaar(k, sleutels[k], ids, subs[k])
 	}
 	out := make([][]byte, len(rows))
 	for i, x := range rows {

@@ -314,3 +314,39 @@ func TestZaaktype_CacheSeesOtherNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestZaaktype_DeelLijstenSeeOtherNodes: the lists a zaaktype reads from other tables are
+// kept across writes to the rest of the catalogue; a write to one of those tables, on
+// another node, must still show at once. Here the informatieobjecttype a
+// zaaktype-informatieobjecttype names is published: only the informatieobjecttype table
+// changes.
+func TestZaaktype_DeelLijstenSeeOtherNodes(t *testing.T) {
+	t.Parallel()
+	for _, postgres := range []bool{false, true} {
+		name := map[bool]string{false: "sqlite", true: "postgres"}[postgres]
+		t.Run(name, func(t *testing.T) {
+			a := newHK(apptest.MustStart(t, postgres))
+			b := newHK(apptest.MustStart(t, postgres, func(c *config.Config) {
+				c.DatabaseURL, c.DataDir = a.App.Config.DatabaseURL, a.App.Config.DataDir
+			}))
+			cat := a.catalogus(t)
+			zt := a.zaaktype(t, cat, "Z", nil)["url"].(string)
+			iot := a.iot(t, cat, "Doc", nil)["url"].(string)
+			a.ztiot(t, zt, "Doc", 1)
+			list := hkRoot + "/zaaktypen?status=alles"
+			iots := func() []any { return a.results(t, list)[0]["informatieobjecttypen"].([]any) }
+			if got := iots(); len(got) != 0 {
+				t.Fatalf("a concept informatieobjecttype is listed: %v", got)
+			}
+			// A write elsewhere in the catalogue: the kept lists stay in use.
+			b.must(t, http.MethodPatch, strings.Replace(zt, a.URL, b.URL, 1), map[string]any{"doel": "Via B"}, http.StatusOK)
+			if got := iots(); len(got) != 0 {
+				t.Fatalf("a concept informatieobjecttype is listed: %v", got)
+			}
+			b.publish(t, strings.Replace(iot, a.URL, b.URL, 1))
+			if got := iots(); len(got) != 1 || got[0] != iot {
+				t.Errorf("node A lists informatieobjecttypen %v after node B published %s", got, iot)
+			}
+		})
+	}
+}
