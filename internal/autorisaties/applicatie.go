@@ -159,39 +159,46 @@ func checkClientIDsDistinct(a *Applicatie, errs *zgw.Errs) {
 // Zaak answers this with code clientId-exists on clientIds. Several client ids in one
 // applicatie are fine (ac-001a).
 func checkClientIDsFree(ctx context.Context, q db.Querier, a *Applicatie, errs *zgw.Errs) error {
-	if len(a.ClientIDs) == 0 {
-		return nil
-	}
-	args := make([]any, 0, len(a.ClientIDs)+1)
-	args = append(args, a.ID)
-	for _, c := range a.ClientIDs {
-		args = append(args, c)
-	}
-	rows, err := q.Query(ctx, `SELECT c.client_id, a.uuid FROM applicatie_client c JOIN applicatie a ON a.id = c.applicatie_id
-		WHERE c.applicatie_id <> $1 AND c.client_id IN (`+db.Placeholders(2, len(a.ClientIDs))+`) ORDER BY c.client_id`, args...)
-	if err != nil {
-		return fmt.Errorf("client ids: %w", err)
-	}
-	defer rows.Close()
 	var taken, owners []string
-	for rows.Next() {
-		var c, owner string
-		if err := rows.Scan(&c, &owner); err != nil {
+	// In batches: a statement takes at most 32,766 parameters on SQLite and 65,535 on
+	// PostgreSQL, and the spec sets no maximum on the number of client ids.
+	for batch := range slices.Chunk(a.ClientIDs, batchSize) {
+		if err := clientIDsTaken(ctx, q, a.ID, batch, &taken, &owners); err != nil {
 			return err
 		}
-		taken = append(taken, c)
-		if !slices.Contains(owners, owner) {
-			owners = append(owners, owner)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	if len(taken) > 0 {
 		errs.Add("clientIds", "clientId-exists", fmt.Sprintf("De client ID(s) %s zijn al in gebruik bij applicatie(s) %s.",
 			strings.Join(taken, ", "), strings.Join(owners, ", ")))
 	}
 	return nil
+}
+
+// clientIDsTaken appends those of clientIDs that belong to an applicatie other than id to
+// taken, and their owners' uuids to owners.
+func clientIDsTaken(ctx context.Context, q db.Querier, id int64, clientIDs []string, taken, owners *[]string) error {
+	args := make([]any, 0, len(clientIDs)+1)
+	args = append(args, id)
+	for _, c := range clientIDs {
+		args = append(args, c)
+	}
+	rows, err := q.Query(ctx, `SELECT c.client_id, a.uuid FROM applicatie_client c JOIN applicatie a ON a.id = c.applicatie_id
+		WHERE c.applicatie_id <> $1 AND c.client_id IN (`+db.Placeholders(2, len(clientIDs))+`) ORDER BY c.client_id`, args...)
+	if err != nil {
+		return fmt.Errorf("client ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, owner string
+		if err := rows.Scan(&c, &owner); err != nil {
+			return err
+		}
+		*taken = append(*taken, c)
+		if !slices.Contains(*owners, owner) {
+			*owners = append(*owners, owner)
+		}
+	}
+	return rows.Err()
 }
 
 // ac-002: an applicatie gets its rights one way: heeftAlleAutorisaties, or a non-empty list of

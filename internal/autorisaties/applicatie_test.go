@@ -199,6 +199,27 @@ func TestAc001_ClientIDUniqueAcrossApplicaties(t *testing.T) {
 	})
 }
 
+// ac-001: the check holds for more client ids than a statement takes parameters (65,535 on
+// PostgreSQL), and finds a taken one far down the list.
+func TestAc001_ManyClientIDs(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		ids := make([]string, 70000)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("veel-%d", i)
+		}
+		a := e.Post(t, root+"/applicaties", zrcApplicatie("Veel", ids...))
+		r := e.Do(t, apptest.Req{Method: http.MethodPost, URL: root + "/applicaties", Body: zrcApplicatie("B", "b-1", "veel-69999"), Token: e.Admin})
+		apptest.WantInvalid(t, r, "clientIds", "clientId-exists")
+		// Giving up half of them frees those.
+		r = e.Do(t, apptest.Req{Method: http.MethodPut, URL: a["url"].(string), Body: zrcApplicatie("Veel", ids[:35000]...), Token: e.Admin})
+		if r.Status != http.StatusOK {
+			t.Fatalf("put = %d %.300s", r.Status, r.Body)
+		}
+		e.Post(t, root+"/applicaties", zrcApplicatie("B", "b-1", "veel-69999"))
+	})
+}
+
 // ac-001: creates racing for one client id: one wins, the others get the field error, never a 500.
 func TestAc001_ConcurrentCreates(t *testing.T) {
 	t.Parallel()

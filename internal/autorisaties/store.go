@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -217,6 +218,10 @@ func load(ctx context.Context, q db.Querier, ids []int64) ([]*Applicatie, error)
 	return out, nil
 }
 
+// batchSize is the number of client ids per statement: far below the parameters a statement
+// takes (32,766 on SQLite, 65,535 on PostgreSQL).
+const batchSize = 1000
+
 // save inserts (a.ID == 0) or replaces an applicatie with its client ids and autorisaties.
 // A client id already owned by another applicatie violates the primary key (ac-001); callers
 // check first to answer with a field error.
@@ -240,7 +245,11 @@ func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
 		if err != nil {
 			return err
 		}
-		if err := dropTokens(ctx, tx, slices.DeleteFunc(old, func(c string) bool { return slices.Contains(a.ClientIDs, c) })); err != nil {
+		keep := make(map[string]bool, len(a.ClientIDs))
+		for _, c := range a.ClientIDs {
+			keep[c] = true
+		}
+		if err := dropTokens(ctx, tx, slices.DeleteFunc(old, func(c string) bool { return keep[c] })); err != nil {
 			return err
 		}
 		for _, t := range []string{"applicatie_client", "autorisatie"} {
@@ -249,9 +258,18 @@ func save(ctx context.Context, tx *db.Tx, a *Applicatie) error {
 			}
 		}
 	}
-	for i, c := range a.ClientIDs {
-		if _, err := tx.Exec(ctx, `INSERT INTO applicatie_client (client_id, applicatie_id, position) VALUES ($1, $2, $3)`, c, a.ID, i); err != nil {
-			return fmt.Errorf("insert client id: %w", err)
+	// Many rows per statement: the spec sets no maximum on the number of client ids, and
+	// one statement each would keep a client with thousands waiting.
+	for from := 0; from < len(a.ClientIDs); from += batchSize {
+		batch := a.ClientIDs[from:min(from+batchSize, len(a.ClientIDs))]
+		values := make([]string, len(batch))
+		args := make([]any, 0, 3*len(batch))
+		for i, c := range batch {
+			values[i] = fmt.Sprintf("($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, c, a.ID, from+i)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO applicatie_client (client_id, applicatie_id, position) VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return fmt.Errorf("insert client ids: %w", err)
 		}
 	}
 	for _, au := range a.Autorisaties {

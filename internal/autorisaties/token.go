@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/meent/meent/internal/db"
@@ -79,8 +80,12 @@ func seedTokens(ctx context.Context, tx *db.Tx, s Seed) error {
 
 // dropTokens deletes the API tokens of clientIDs.
 func dropTokens(ctx context.Context, tx *db.Tx, clientIDs []string) error {
-	for _, c := range clientIDs {
-		if _, err := tx.Exec(ctx, `DELETE FROM api_token WHERE client_id = $1`, c); err != nil {
+	for batch := range slices.Chunk(clientIDs, batchSize) {
+		args := make([]any, len(batch))
+		for i, c := range batch {
+			args[i] = c
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM api_token WHERE client_id IN (`+db.Placeholders(1, len(batch))+`)`, args...); err != nil {
 			return fmt.Errorf("api token: %w", err)
 		}
 	}

@@ -135,12 +135,14 @@ func contentError(err error) error {
 	var in *inputError
 	var tooBig *tooLargeError
 	switch {
-	case errors.As(err, &corrupt):
+	case errors.As(err, &in):
+		return bodyError(in.err)
+	case errors.As(err, &corrupt), errors.Is(err, io.ErrUnexpectedEOF):
+		// The decoder ends a string whose length is no multiple of four with
+		// io.ErrUnexpectedEOF; a body that ends early is an inputError, handled above.
 		return zgw.FieldError("inhoud", "invalid", "De inhoud is geen geldige base64.")
 	case errors.As(err, &tooBig):
 		return zgw.FieldError("inhoud", "file-size", fmt.Sprintf("De inhoud is groter dan de maximale omvang van %d bytes.", tooBig.max))
-	case errors.As(err, &in):
-		return bodyError(in.err)
 	}
 	return err
 }

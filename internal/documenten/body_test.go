@@ -63,6 +63,7 @@ func TestStreamBody(t *testing.T) {
 	}
 	for name, body := range map[string]string{
 		"broken base64":   `{"inhoud":"@@@@"}`,
+		"short base64":    `{"inhoud":"aGFsbG8"}`,
 		"unicode escape":  `{"inhoud":"aGFs\u0062G8="}`,
 		"twice":           `{"inhoud":"aGFsbG8=","inhoud":"aGFsbG8="}`,
 		"unterminated":    `{"inhoud":"aGFsbG8=`,

@@ -267,13 +267,21 @@ func (r *register) eioList(c *zgw.Call) error {
 		w.And("bronorganisatie = ?", v)
 	}
 	// trefwoorden: every keyword asked for must be on the document (form style: repeated or
-	// comma separated)
+	// comma separated). The distinct keywords are one parameter, however many are sent; a
+	// document has each at most once, so it has them all when it has as many as were asked.
+	var trefwoorden []string
+	seen := map[string]bool{}
 	for _, raw := range c.R.URL.Query()["trefwoorden"] {
 		for _, t := range strings.Split(raw, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				w.And("id IN (SELECT document_id FROM document_trefwoord WHERE trefwoord = ?)", t)
+			if t = strings.TrimSpace(t); t != "" && !seen[t] {
+				seen[t] = true
+				trefwoorden = append(trefwoorden, t)
 			}
 		}
+	}
+	if len(trefwoorden) > 0 {
+		w.And("id IN (SELECT document_id FROM document_trefwoord WHERE "+r.anyOf("trefwoord", "?", "TEXT")+
+			" GROUP BY document_id HAVING count(*) = ?)", r.listArg(trefwoorden), len(trefwoorden))
 	}
 	expand, err := zgw.ParseExpand(q.String("expand"), []string{"informatieobjecttype"})
 	if err != nil {
@@ -336,13 +344,12 @@ func (r *register) eioZoek(c *zgw.Call) error {
 		return err
 	}
 	var errs zgw.Errs
-	var ids []any
+	ids := make([]string, len(in.UUIDIn))
 	for i, u := range in.UUIDIn {
-		u = strings.ToLower(u)
-		if !zgw.ValidUUID(u) {
+		ids[i] = strings.ToLower(u)
+		if !zgw.ValidUUID(ids[i]) {
 			errs.Add("uuid__in."+strconv.Itoa(i), "invalid", "Voer een geldige UUID in.")
 		}
-		ids = append(ids, u)
 	}
 	if len(in.UUIDIn) == 0 {
 		errs.Add("uuid__in", "required", "Dit veld is vereist.")
@@ -355,7 +362,9 @@ func (r *register) eioZoek(c *zgw.Call) error {
 		return err
 	}
 	var w db.Where
-	w.In("uuid", ids)
+	// One parameter for the whole list: a statement takes at most 65,535 parameters on
+	// PostgreSQL and 32,766 on SQLite, and the spec sets no maximum on uuid__in.
+	w.And(r.anyOf("uuid", "?", "UUID"), r.listArg(ids))
 	if in.Identificatie != "" {
 		w.And("identificatie = ?", in.Identificatie)
 	}
@@ -364,6 +373,25 @@ func (r *register) eioZoek(c *zgw.Call) error {
 	}
 	authWhere(&w, c.Principal.Grants, "", scopeLezen)
 	return r.eioPage(c, &w, q.Page, expand)
+}
+
+// anyOf is the condition that col is one of the strings bound at placeholder p as
+// listArg: on PostgreSQL = ANY of an array of sqlType, whose length the planner knows, so
+// that it probes the index; SQLite reads a JSON array through json_each.
+func (r *register) anyOf(col, p, sqlType string) string {
+	if r.db.Dialect == db.Postgres {
+		return col + " = ANY(CAST(CAST(" + p + " AS TEXT[]) AS " + sqlType + "[]))"
+	}
+	return col + " IN (SELECT value FROM json_each(" + p + "))"
+}
+
+// listArg is the argument of anyOf for vals.
+func (r *register) listArg(vals []string) any {
+	if r.db.Dialect == db.Postgres {
+		return vals
+	}
+	b, _ := json.Marshal(vals)
+	return string(b)
 }
 
 // expandTypes adds _expand.informatieobjecttype (drc-011..014): only Catalogi types of the

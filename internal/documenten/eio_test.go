@@ -1,6 +1,7 @@
 package documenten_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,7 +40,10 @@ func TestEIOCreateRetrieveDownload(t *testing.T) {
 		d.doc(t, iot, map[string]any{"identificatie": "EIGEN-1", "trefwoorden": []string{"bouw"}})
 		d.bad(t, http.MethodPost, eios, eioBody(iot, map[string]any{"identificatie": "EIGEN-1"}), "identificatie", "identificatie-niet-uniek")
 		for q, want := range map[string]int{"": 2, "?identificatie=EIGEN-1": 1, "?bronorganisatie=002220647": 2,
-			"?trefwoorden=bouw": 2, "?trefwoorden=aanvraag": 1, "?trefwoorden=aanvraag,bouw": 1, "?trefwoorden=nee": 0} {
+			"?trefwoorden=bouw": 2, "?trefwoorden=aanvraag": 1, "?trefwoorden=aanvraag,bouw": 1, "?trefwoorden=nee": 0,
+			"?trefwoorden=bouw,bouw&trefwoorden=aanvraag": 1,
+			// More keywords than a statement takes parameters (32,766 on SQLite).
+			"?trefwoorden=" + strings.Repeat("b,", 33000) + "bouw": 0} {
 			var page struct {
 				Count int `json:"count"`
 			}
@@ -68,6 +72,15 @@ func TestEIOCreateRetrieveDownload(t *testing.T) {
 		d.do(t, "", http.MethodPost, eios+"/_zoek", map[string]any{"uuid__in": []string{uuidOf(u)}}).Decode(t, &z)
 		if z.Count != 1 {
 			t.Errorf("_zoek count %d", z.Count)
+		}
+		// More uuids than a statement takes parameters (65,535 on PostgreSQL).
+		many := make([]string, 70000)
+		for i := range many {
+			many[i] = fmt.Sprintf("%08x-0000-4000-8000-000000000000", i)
+		}
+		many[len(many)-1] = uuidOf(u)
+		if n := d.must(t, http.MethodPost, eios+"/_zoek", map[string]any{"uuid__in": many}, http.StatusOK)["count"]; n != 1.0 {
+			t.Errorf("_zoek of 70,000 uuids: count %v", n)
 		}
 		d.bad(t, http.MethodPost, eios+"/_zoek", map[string]any{}, "uuid__in", "required")
 	})

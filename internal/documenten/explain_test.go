@@ -20,8 +20,8 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	for _, q := range []string{
 		`SELECT id FROM document WHERE identificatie = 'BENCH-77' ORDER BY id LIMIT 100`,
 		`SELECT id FROM document WHERE bronorganisatie = '002220647' AND identificatie = 'BENCH-77' ORDER BY id LIMIT 100`,
-		`SELECT id FROM document WHERE id IN (SELECT document_id FROM document_trefwoord WHERE trefwoord = 'bouw') ORDER BY id LIMIT 100`,
-		`SELECT id FROM document WHERE uuid IN ('3fa85f64-5717-4562-b3fc-2c963f66afa6')`,
+		`SELECT id FROM document WHERE id IN (SELECT document_id FROM document_trefwoord WHERE trefwoord = ANY(CAST(CAST('{bouw}' AS TEXT[]) AS TEXT[])) GROUP BY document_id HAVING count(*) = 1) ORDER BY id LIMIT 100`,
+		`SELECT id FROM document WHERE uuid = ANY(CAST(CAST('{3fa85f64-5717-4562-b3fc-2c963f66afa6}' AS TEXT[]) AS UUID[]))`,
 		`SELECT o.id FROM objectinformatieobject o JOIN document d ON d.id = o.document_id WHERE o.object = 'https://zaken.example/zaken/api/v1/zaken/zaak-42'`,
 		`SELECT o.id FROM objectinformatieobject o WHERE o.document_id IN (SELECT id FROM document WHERE uuid = '3fa85f64-5717-4562-b3fc-2c963f66afa6')`,
 		`SELECT v.id FROM document d JOIN document_versie v ON v.document_id = d.id AND v.versie = d.versie WHERE d.uuid = '3fa85f64-5717-4562-b3fc-2c963f66afa6'`,

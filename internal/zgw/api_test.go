@@ -97,6 +97,22 @@ func TestQueryUnknownAndMalformedParameters(t *testing.T) {
 	}
 }
 
+// A filter value that is not UTF-8 or holds a NUL cannot be bound as text on PostgreSQL:
+// it is the client's mistake, a 400 on that parameter.
+func TestQueryValueNotText(t *testing.T) {
+	_, h, tok := testAPI(t)
+	for _, v := range []string{"a%FFb", "a%00b"} {
+		w, m := do(t, h, "GET", "/t/api/v1/dingen?naam="+v, tok)
+		if w.Code != 400 {
+			t.Fatalf("naam=%s: status %d", v, w.Code)
+		}
+		p := m["invalidParams"].([]any)[0].(map[string]any)
+		if p["name"] != "naam" || p["code"] != "invalid" {
+			t.Errorf("naam=%s: invalidParams = %v", v, m["invalidParams"])
+		}
+	}
+}
+
 func TestPaginationLinks(t *testing.T) {
 	_, h, tok := testAPI(t)
 	_, m := do(t, h, "GET", "/t/api/v1/dingen?naam=x", tok)

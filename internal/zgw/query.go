@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // PageSize is the number of results on one page of a paginated list.
@@ -26,9 +27,15 @@ type Query struct {
 func (c *Call) Query(allowed ...string) *Query {
 	q := &Query{values: c.R.URL.Query(), Page: 1}
 	var unknown []string
-	for k := range q.values {
+	for k, vs := range q.values {
 		if !slices.Contains(allowed, k) {
 			unknown = append(unknown, k)
+			continue
+		}
+		// PostgreSQL refuses a text parameter that is not UTF-8 or holds a NUL; such a
+		// filter value is malformed input, not a server error.
+		if slices.ContainsFunc(vs, func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }) {
+			q.errs.Add(k, "invalid", "De waarde is geen geldige tekst.")
 		}
 	}
 	if len(unknown) > 0 {
