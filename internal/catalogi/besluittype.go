@@ -52,8 +52,8 @@ func (r *register) besluittypeFilter(ctx context.Context, q *zgw.Query, w *db.Wh
 			cond := "zaaktypen LIKE ? ESCAPE '\\'"
 			args := []any{z.catID, naamlijstLike(z.identificatie)}
 			if names := naamlijstLees(z.besluittypen); len(names) > 0 {
-				cond = "(omschrijving IN (" + placeholders(len(names)) + ") OR " + cond + ")"
-				args = append([]any{z.catID}, append(anys(names), naamlijstLike(z.identificatie))...)
+				cond = "(" + r.db.AnyText("omschrijving", "?") + " OR " + cond + ")"
+				args = []any{z.catID, r.db.TextList(names), naamlijstLike(z.identificatie)}
 			}
 			w.And("catalogus_id = ? AND "+cond, args...)
 		}
@@ -62,18 +62,6 @@ func (r *register) besluittypeFilter(ctx context.Context, q *zgw.Query, w *db.Wh
 		return r.iotFilter(ctx, w, v, "informatieobjecttypen LIKE ? ESCAPE '\\'", naamlijstLike, "catalogus_id = ?")
 	}
 	return nil
-}
-
-// placeholders is "?,?,..." for db.Where.
-func placeholders(n int) string {
-	b := make([]byte, 0, 2*n)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '?')
-	}
-	return string(b)
 }
 
 // besluittypeSoort is the write of a besluittype. The PATCH body is unspecified in the OAS;

@@ -48,13 +48,13 @@ func (r *register) catalogusList(c *zgw.Call) error {
 		w.And("domein = ?", q.String("domein"))
 	}
 	if q.Has("domein__in") {
-		w.In("domein", anys(q.List("domein__in")))
+		w.And(r.db.AnyText("domein", "?"), r.db.TextList(q.List("domein__in")))
 	}
 	if q.Has("rsin") {
 		w.And("rsin = ?", q.String("rsin"))
 	}
 	if q.Has("rsin__in") {
-		w.In("rsin", anys(q.List("rsin__in")))
+		w.And(r.db.AnyText("rsin", "?"), r.db.TextList(q.List("rsin__in")))
 	}
 	if err := q.Err(); err != nil {
 		return err

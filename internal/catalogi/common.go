@@ -59,6 +59,15 @@ func naamlijstLike(name string) string {
 	return "%\n" + r.Replace(name) + "\n%"
 }
 
+// likeAll is the condition that col matches every naamlijstLike pattern bound at p as
+// db.TextList, in one parameter however many there are.
+func (r *register) likeAll(col, p string) string {
+	if r.db.Dialect == db.Postgres {
+		return col + ` LIKE ALL(CAST(` + p + ` AS TEXT[]))` // backslash is LIKE's default escape
+	}
+	return `NOT EXISTS (SELECT 1 FROM json_each(` + p + `) WHERE ` + col + ` NOT LIKE value ESCAPE '\')`
+}
+
 // distinctNames drops empty and repeated names, keeping the first occurrence.
 func distinctNames(in []string) []string {
 	seen := make(map[string]bool, len(in))
@@ -165,7 +174,7 @@ func (r *register) relatieNamen(ctx context.Context, q db.Querier, t *hoofdtype,
 	if len(names) == 0 {
 		return names, nil
 	}
-	rows, err := q.Query(ctx, `SELECT DISTINCT catalogus_id, `+t.naamCol+` FROM `+t.table+` WHERE `+t.naamCol+` IN (`+db.Placeholders(1, len(names))+`)`, anys(names)...)
+	rows, err := q.Query(ctx, `SELECT DISTINCT catalogus_id, `+t.naamCol+` FROM `+t.table+` WHERE `+r.db.AnyText(t.naamCol, "$1"), r.db.TextList(names))
 	if err != nil {
 		return nil, fmt.Errorf("%s names: %w", t.table, err)
 	}

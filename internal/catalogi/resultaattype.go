@@ -261,7 +261,7 @@ func (r *register) resultaattypeInformatieobjecttypen(ctx context.Context, urls 
 		return []string{}, nil
 	}
 	var w db.Where
-	w.In("uuid", anys(ids))
+	w.And(r.db.AnyUUID("uuid", "?"), r.db.TextList(ids))
 	rows, err := r.db.Query(ctx, `SELECT uuid, catalogus_id FROM informatieobjecttype`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("informatieobjecttypen: %w", err)
@@ -328,14 +328,15 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 		return nil, err
 	}
 	stored := make([]resultaattypeIn, len(rows))
-	var catalogi, names, iots []any
+	var catalogi []int64
+	var names, iots []string
 	for i, row := range rows {
 		if err := subtypeDecode(row, &stored[i]); err != nil {
 			return nil, err
 		}
 		catalogi = append(catalogi, zts[row.ZaaktypeID].CatalogusID)
-		names = append(names, anys(stored[i].Besluittypen)...)
-		iots = append(iots, anys(stored[i].Informatieobjecttypen)...)
+		names = append(names, stored[i].Besluittypen...)
+		iots = append(iots, stored[i].Informatieobjecttypen...)
 	}
 	besluittypen := map[string][]string{} // catalogus id + omschrijving -> URLs
 	if len(names) > 0 {
@@ -343,8 +344,8 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 		w.And("concept = ?", false)
 		w.And("begin_geldigheid <= ?", date)
 		w.And("(einde_geldigheid IS NULL OR einde_geldigheid >= ?)", date)
-		w.In("catalogus_id", distinct(catalogi))
-		w.In("omschrijving", distinct(names))
+		w.And(r.db.AnyID("catalogus_id", "?"), r.db.IDList(distinct(catalogi)))
+		w.And(r.db.AnyText("omschrijving", "?"), r.db.TextList(distinct(names)))
 		q, err := r.db.Query(ctx, `SELECT uuid, catalogus_id, omschrijving FROM besluittype`+w.SQL()+` ORDER BY begin_geldigheid, id`, w.Args...)
 		if err != nil {
 			return nil, fmt.Errorf("besluittypen: %w", err)
@@ -366,7 +367,7 @@ func (r *register) renderResultaattypen(ctx context.Context, rows []*subtypeRow,
 	iotNames := map[string]string{} // uuid -> omschrijving
 	if len(iots) > 0 {
 		var w db.Where
-		w.In("uuid", distinct(iots))
+		w.And(r.db.AnyUUID("uuid", "?"), r.db.TextList(distinct(iots)))
 		q, err := r.db.Query(ctx, `SELECT uuid, omschrijving FROM informatieobjecttype`+w.SQL(), w.Args...)
 		if err != nil {
 			return nil, fmt.Errorf("informatieobjecttypen: %w", err)

@@ -124,9 +124,13 @@ func (r *register) zaaktypeList(c *zgw.Call) error {
 	if v := q.String("identificatie"); v != "" {
 		w.And("identificatie = ?", v)
 	}
-	// Every trefwoord asked for must be among the zaaktype's.
-	for _, t := range q.List("trefwoorden") {
-		w.And(`trefwoorden LIKE ? ESCAPE '\'`, naamlijstLike(t))
+	// Every trefwoord asked for must be among the zaaktype's; one parameter for all of them.
+	if ts := q.List("trefwoorden"); len(ts) > 0 {
+		likes := make([]string, len(ts))
+		for i, t := range ts {
+			likes[i] = naamlijstLike(t)
+		}
+		w.And(r.likeAll("trefwoorden", "?"), r.db.TextList(likes))
 	}
 	ztcStatus(q, &w, "concept")
 	date := ztcGeldig(q, &w, "")
@@ -432,7 +436,7 @@ func (r *register) ztc012(ctx context.Context, tx *db.Tx, v *versie) error {
 		}
 		var n int
 		err := tx.QueryRow(ctx, `SELECT count(DISTINCT omschrijving) FROM `+rel.t.table+` WHERE catalogus_id = $1 AND concept = $2
-			AND omschrijving IN (`+db.Placeholders(3, len(rel.names))+`)`, append([]any{v.CatalogusID, false}, anys(rel.names)...)...).Scan(&n)
+			AND `+r.db.AnyText("omschrijving", "$3"), v.CatalogusID, false, r.db.TextList(rel.names)).Scan(&n)
 		if err != nil {
 			return fmt.Errorf("ztc-012: %w", err)
 		}

@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/meent/meent/internal/db"
@@ -49,10 +51,10 @@ func TestListDeferredJoinPagesAndCounts(t *testing.T) {
 			t.Fatalf("page 2 = %+v", p2)
 		}
 		var none db.Where
-		none.In("kanaal", nil)
+		none.And(d.AnyText("kanaal", "?"), d.TextList(nil))
 		p, err := db.List(ctx, d, "outbox", &none, "id", 1, 10)
 		if err != nil || p.Count != 0 || len(p.IDs) != 0 {
-			t.Fatalf("empty IN = %+v, %v", p, err)
+			t.Fatalf("empty list = %+v, %v", p, err)
 		}
 	})
 }
@@ -120,6 +122,47 @@ func TestAnyID(t *testing.T) {
 				if got[i] != want[i] {
 					t.Fatalf("AnyID(%v) = %v", want, got)
 				}
+			}
+		}
+	})
+}
+
+// AnyText and AnyUUID take a list of any length as one parameter: 70,000 values are more
+// than either database takes as separate parameters.
+func TestAnyTextAndUUID(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ids := []string{"0f8e2b4c-6b0a-4f7e-9d3c-2a1b0c9d8e7f", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}
+		err := d.Update(ctx, func(tx *db.Tx) error {
+			for _, id := range ids {
+				if _, err := tx.Exec(ctx, `INSERT INTO applicatie (uuid, label, heeft_alle_autorisaties) VALUES ($1, $2, $3)`, id, "label "+id, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		many := make([]string, 70000)
+		for i := range many {
+			many[i] = fmt.Sprintf("%08x-0000-4000-8000-000000000000", i)
+		}
+		many[len(many)-1] = ids[1]
+		labels := append(slices.Clone(many), "label "+ids[0])
+		for _, c := range []struct {
+			cond string
+			arg  any
+			want int
+		}{
+			{d.AnyUUID("uuid", "$1"), d.TextList(many), 1},
+			{d.AnyUUID("uuid", "$1"), d.TextList(ids), 2},
+			{d.AnyText("label", "$1"), d.TextList(labels), 1},
+			{d.AnyText("label", "$1"), d.TextList(nil), 0},
+		} {
+			var n int
+			if err := d.QueryRow(ctx, `SELECT count(*) FROM applicatie WHERE `+c.cond, c.arg).Scan(&n); err != nil || n != c.want {
+				t.Errorf("%s: %d, %v; want %d", c.cond, n, err, c.want)
 			}
 		}
 	})

@@ -35,15 +35,6 @@ func (w *Where) And(cond string, args ...any) {
 	w.conds = append(w.conds, "("+b.String()+")")
 }
 
-// In adds "col IN (...)"; an empty list matches nothing.
-func (w *Where) In(col string, vals []any) {
-	if len(vals) == 0 {
-		w.conds = append(w.conds, "(1=0)")
-		return
-	}
-	w.And(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
-}
-
 // SQL is the WHERE clause, or "" when there are no conditions.
 func (w *Where) SQL() string {
 	if len(w.conds) == 0 {
@@ -120,6 +111,36 @@ func (d *DB) AnyID(col, p string) string {
 		return col + " = ANY(CAST(" + p + " AS BIGINT[]))"
 	}
 	return col + " IN (SELECT value FROM json_each(" + p + "))"
+}
+
+// AnyText is AnyID for a text column and the strings bound at p with TextList. One
+// parameter holds the whole list: a filter of tens of thousands of values would pass the
+// databases' limits on parameters per statement (65,535 and 32,766).
+func (d *DB) AnyText(col, p string) string { return d.anyOf(col, p, "TEXT") }
+
+// AnyUUID is AnyText for a uuid column; on PostgreSQL every value must be a valid uuid.
+func (d *DB) AnyUUID(col, p string) string { return d.anyOf(col, p, "UUID") }
+
+func (d *DB) anyOf(col, p, sqlType string) string {
+	if d.Dialect == Postgres {
+		return col + " = ANY(CAST(CAST(" + p + " AS TEXT[]) AS " + sqlType + "[]))"
+	}
+	return col + " IN (SELECT value FROM json_each(" + p + "))"
+}
+
+// TextList is the argument of AnyText and AnyUUID for vals.
+func (d *DB) TextList(vals []string) any {
+	if d.Dialect == Postgres {
+		if vals == nil {
+			vals = []string{}
+		}
+		return vals
+	}
+	b, _ := json.Marshal(vals)
+	if vals == nil {
+		b = []byte("[]")
+	}
+	return string(b)
 }
 
 // IDList is the argument of AnyID for ids.

@@ -280,8 +280,8 @@ func (r *register) eioList(c *zgw.Call) error {
 		}
 	}
 	if len(trefwoorden) > 0 {
-		w.And("id IN (SELECT document_id FROM document_trefwoord WHERE "+r.anyOf("trefwoord", "?", "TEXT")+
-			" GROUP BY document_id HAVING count(*) = ?)", r.listArg(trefwoorden), len(trefwoorden))
+		w.And("id IN (SELECT document_id FROM document_trefwoord WHERE "+r.db.AnyText("trefwoord", "?")+
+			" GROUP BY document_id HAVING count(*) = ?)", r.db.TextList(trefwoorden), len(trefwoorden))
 	}
 	expand, err := zgw.ParseExpand(q.String("expand"), []string{"informatieobjecttype"})
 	if err != nil {
@@ -364,7 +364,7 @@ func (r *register) eioZoek(c *zgw.Call) error {
 	var w db.Where
 	// One parameter for the whole list: a statement takes at most 65,535 parameters on
 	// PostgreSQL and 32,766 on SQLite, and the spec sets no maximum on uuid__in.
-	w.And(r.anyOf("uuid", "?", "UUID"), r.listArg(ids))
+	w.And(r.db.AnyUUID("uuid", "?"), r.db.TextList(ids))
 	if in.Identificatie != "" {
 		w.And("identificatie = ?", in.Identificatie)
 	}
@@ -373,25 +373,6 @@ func (r *register) eioZoek(c *zgw.Call) error {
 	}
 	authWhere(&w, c.Principal.Grants, "", scopeLezen)
 	return r.eioPage(c, &w, q.Page, expand)
-}
-
-// anyOf is the condition that col is one of the strings bound at placeholder p as
-// listArg: on PostgreSQL = ANY of an array of sqlType, whose length the planner knows, so
-// that it probes the index; SQLite reads a JSON array through json_each.
-func (r *register) anyOf(col, p, sqlType string) string {
-	if r.db.Dialect == db.Postgres {
-		return col + " = ANY(CAST(CAST(" + p + " AS TEXT[]) AS " + sqlType + "[]))"
-	}
-	return col + " IN (SELECT value FROM json_each(" + p + "))"
-}
-
-// listArg is the argument of anyOf for vals.
-func (r *register) listArg(vals []string) any {
-	if r.db.Dialect == db.Postgres {
-		return vals
-	}
-	b, _ := json.Marshal(vals)
-	return string(b)
 }
 
 // expandTypes adds _expand.informatieobjecttype (drc-011..014): only Catalogi types of the

@@ -115,7 +115,7 @@ func (r *register) where(p *listParams, acc *access, today string) (*db.Where, s
 		date = today
 	}
 	viewWhere(&w, "r", date, p.RegistrationDate)
-	acc.where(&w, "r.type_uuid")
+	acc.where(r.db, &w, "r.type_uuid")
 	return &w, strings.Join(append(order, "r.object_id", "r.id"), ", "), nil
 }
 

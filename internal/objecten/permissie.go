@@ -138,16 +138,15 @@ func (a *access) canWrite(typeUUID string) bool {
 
 // where restricts a list to the readable objecttypen, in SQL (one predicate however many
 // types the client may read).
-func (a *access) where(w *db.Where, col string) {
+func (a *access) where(d *db.DB, w *db.Where, col string) {
 	if a.all {
 		return
 	}
-	ids := make([]any, 0, len(a.perms))
+	ids := make([]string, 0, len(a.perms))
 	for id := range a.perms {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i].(string) < ids[j].(string) })
-	w.In(col, ids)
+	w.And(d.AnyText(col, "?"), d.TextList(ids))
 }
 
 // trim applies field-based authorisation (read_only with use_fields): record.data keeps only

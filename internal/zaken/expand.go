@@ -103,7 +103,7 @@ func (r *register) expandZakenWith(c *zgw.Call, t *types, zaken []*zaakOut, exp 
 			}
 			byURL := map[string]*resultaatOut{}
 			if len(uuids) > 0 {
-				rs, err := r.resultaatLoad(ctx, r.db, "s.uuid IN ("+r.uuidIn("$1")+")", jsonIDs(uuids))
+				rs, err := r.resultaatLoad(ctx, r.db, r.db.AnyUUID("s.uuid", "$1"), r.db.TextList(uuids))
 				if err != nil {
 					return err
 				}
@@ -234,10 +234,10 @@ func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key st
 		return out, nil
 	}
 	ctx := c.Ctx()
-	where := "z.uuid IN (" + r.uuidIn("$1") + ")"
+	where := r.db.AnyUUID("z.uuid", "$1")
 	switch key {
 	case "eigenschappen":
-		xs, err := r.zaakeigenschapLoad(ctx, r.db, where, jsonIDs(uuids))
+		xs, err := r.zaakeigenschapLoad(ctx, r.db, where, r.db.TextList(uuids))
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +245,7 @@ func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key st
 			out[x.URL] = x
 		}
 	case "zaakobjecten":
-		xs, err := r.zaakobjectLoad(ctx, r.db, where, jsonIDs(uuids))
+		xs, err := r.zaakobjectLoad(ctx, r.db, where, r.db.TextList(uuids))
 		if err != nil {
 			return nil, err
 		}
@@ -261,7 +261,7 @@ func (r *register) expandRelatie(c *zgw.Call, t *types, zaken []*zaakOut, key st
 			}
 		}
 	default:
-		xs, err := r.zioLoad(ctx, r.db, where, jsonIDs(uuids))
+		xs, err := r.zioLoad(ctx, r.db, where, r.db.TextList(uuids))
 		if err != nil {
 			return nil, err
 		}
@@ -307,7 +307,7 @@ func (r *register) expandZakenByUUID(c *zgw.Call, t *types, uuids []string, sub 
 		return out, nil
 	}
 	var w db.Where
-	w.And("z.uuid IN ("+r.uuidIn("?")+")", jsonIDs(uuids))
+	w.And(r.db.AnyUUID("z.uuid", "?"), r.db.TextList(uuids))
 	authWhere(&w, c.Principal.Grants, "z.", scopeLezen)
 	rows, err := zaakLoad(c.Ctx(), r.db, strings.TrimPrefix(w.SQL(), " WHERE "), w.Args...)
 	if err != nil {
@@ -335,7 +335,7 @@ func (r *register) expandStatussen(c *zgw.Call, t *types, uuids []string, sub zg
 		return out, nil
 	}
 	ctx := c.Ctx()
-	sts, err := r.statusLoad(ctx, r.db, "s.uuid IN ("+r.uuidIn("$1")+")", jsonIDs(uuids))
+	sts, err := r.statusLoad(ctx, r.db, r.db.AnyUUID("s.uuid", "$1"), r.db.TextList(uuids))
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +362,7 @@ func (r *register) expandStatussen(c *zgw.Call, t *types, uuids []string, sub zg
 			}
 		}
 		if len(ids) > 0 {
-			xs, err := r.zioLoad(ctx, r.db, "s.uuid IN ("+r.uuidIn("$1")+")", jsonIDs(ids))
+			xs, err := r.zioLoad(ctx, r.db, r.db.AnyUUID("s.uuid", "$1"), r.db.TextList(ids))
 			if err != nil {
 				return nil, err
 			}
@@ -412,7 +412,7 @@ func (r *register) expandRollen(c *zgw.Call, t *types, uuids []string, sub zgw.E
 		return out, nil
 	}
 	ctx := c.Ctx()
-	rs, err := r.rolLoad(ctx, r.db, "s.uuid IN ("+r.uuidIn("$1")+")", jsonIDs(uuids))
+	rs, err := r.rolLoad(ctx, r.db, r.db.AnyUUID("s.uuid", "$1"), r.db.TextList(uuids))
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func TestExplainZaakListUsesIndexes(t *testing.T) {
 		"-startdatum":   {"ordering": {"-startdatum"}},
 		"all":           {},
 	} {
-		count, page, args := zaken.ZaakListSQL(q, types, "zaakvertrouwelijk")
+		count, page, args := zaken.ZaakListSQL(e.App.DB, q, types, "zaakvertrouwelijk")
 		for _, stmt := range []struct {
 			sql  string
 			args []any

@@ -24,9 +24,9 @@ func (s valuesSrc) invalid(n, code, _ string) { panic("invalid " + n + ": " + co
 // ZaakListSQL returns the count and first-page statements that GET /zaken runs for query q,
 // for a client that may read zaaktypen up to vertrouwelijkheid max (the shapes of
 // zaakPageTelling and db.List).
-func ZaakListSQL(q url.Values, zaaktypen []string, max string) (count, page string, args []any) {
+func ZaakListSQL(d *db.DB, q url.Values, zaaktypen []string, max string) (count, page string, args []any) {
 	var w db.Where
-	zaakFilter(valuesSrc(q), &w)
+	zaakFilter(d, valuesSrc(q), &w)
 	order := zaakOrdering(valuesSrc(q), valuesSrc(q).list("ordering"))
 	g := &zgw.Grants{}
 	for _, t := range zaaktypen {

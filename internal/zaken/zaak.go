@@ -347,7 +347,11 @@ func (r *register) zaakUpdate(c *zgw.Call) error {
 		return err
 	}
 	partial := c.R.Method == http.MethodPatch
-	rows, err := zaakLoad(ctx, r.db, "z.uuid = $1", pathUUID(c, "uuid"))
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return zgw.ErrNotFound()
+	}
+	rows, err := zaakLoad(ctx, r.db, "z.uuid = $1", id)
 	if err != nil {
 		return err
 	}
@@ -435,13 +439,17 @@ func (r *register) zaakDestroy(c *zgw.Call) error {
 	if err := c.Query().Err(); err != nil {
 		return err
 	}
+	id := pathUUID(c, "uuid")
+	if id == "" {
+		return zgw.ErrNotFound()
+	}
 	var zios []*zioOut
 	err := r.db.Update(ctx, func(tx *db.Tx) error {
-		z, err := zaakRefBy(ctx, tx, "uuid = $1", pathUUID(c, "uuid"))
+		z, err := zaakRefBy(ctx, tx, "uuid = $1", id)
 		if err != nil {
 			return err
 		}
-		if z == nil || pathUUID(c, "uuid") == "" {
+		if z == nil {
 			return zgw.ErrNotFound()
 		}
 		if !z.allows(c, scopeVerwijderen) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/meent/meent/internal/db"
@@ -110,14 +111,14 @@ func (s bodySrc) list(name string) []string {
 func (s bodySrc) invalid(name, c, why string) { s.errs.Add(name, c, why) }
 
 // zaakFilter turns the filters into conditions on table zaak.
-func zaakFilter(src filterSrc, w *db.Where) {
+func zaakFilter(d *db.DB, src filterSrc, w *db.Where) {
 	for _, f := range []struct{ param, col string }{{"identificatie", "identificatie"}, {"bronorganisatie", "bronorganisatie"}} {
 		if v := src.str(f.param); v != "" {
 			w.And(f.col+" = ?", v)
 		}
 	}
 	if v := src.list("bronorganisatie__in"); len(v) > 0 {
-		w.In("bronorganisatie", anys(v))
+		w.And(d.AnyText("bronorganisatie", "?"), d.TextList(v))
 	}
 	if v := src.str("zaaktype"); v != "" {
 		if !zgw.IsURL(v) {
@@ -140,7 +141,7 @@ func zaakFilter(src filterSrc, w *db.Where) {
 					return
 				}
 			}
-			w.In(col, anys(vs))
+			w.And(d.AnyText(col, "?"), d.TextList(vs))
 		}
 	}
 	enum("archiefnominatie", "archiefnominatie", archiefnominaties)
@@ -227,14 +228,6 @@ func zaakOrdering(src filterSrc, values []string) string {
 	return strings.Join(append(parts, "id DESC"), ", ")
 }
 
-func anys[T any](in []T) []any {
-	out := make([]any, len(in))
-	for i, v := range in {
-		out[i] = v
-	}
-	return out
-}
-
 func (r *register) zaakList(c *zgw.Call) error {
 	if err := crs(c, false); err != nil {
 		return err
@@ -242,7 +235,7 @@ func (r *register) zaakList(c *zgw.Call) error {
 	q := c.Query(zaakListParams...)
 	src := querySrc{q}
 	var w db.Where
-	zaakFilter(src, &w)
+	zaakFilter(r.db, src, &w)
 	order := zaakOrdering(src, q.List("ordering"))
 	exp, err := zgw.ParseExpand(q.String("expand"), zaakExpandPaths)
 	if err != nil {
@@ -299,12 +292,19 @@ func (r *register) zaakZoek(c *zgw.Call) error {
 	var errs zgw.Errs
 	src := bodySrc{keys: keys, errs: &errs}
 	var w db.Where
-	zaakFilter(src, &w)
+	zaakFilter(r.db, src, &w)
+	// uuid__in and zaaktype__in are one parameter each, however long (db.AnyText).
 	if len(in.UUIDIn) > 0 {
-		w.In("uuid", anys(in.UUIDIn))
+		ids := make([]string, len(in.UUIDIn))
+		for i, u := range in.UUIDIn {
+			if ids[i] = strings.ToLower(u); !zgw.ValidUUID(ids[i]) {
+				errs.Add("uuid__in."+strconv.Itoa(i), "invalid", "Voer een geldige UUID in.")
+			}
+		}
+		w.And(r.db.AnyUUID("uuid", "?"), r.db.TextList(ids))
 	}
 	if len(in.ZaaktypeIn) > 0 {
-		w.In("zaaktype", anys(in.ZaaktypeIn))
+		w.And(r.db.AnyText("zaaktype", "?"), r.db.TextList(in.ZaaktypeIn))
 	}
 	var within *geom
 	if in.Zaakgeometrie != nil && len(in.Zaakgeometrie.Within) > 0 && string(in.Zaakgeometrie.Within) != "null" {

@@ -5,7 +5,6 @@ package zaken
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -254,28 +253,6 @@ func actie(c *zgw.Call) string {
 		return "partial_update"
 	}
 	return "update"
-}
-
-// jsonIDs is the argument of strIn and uuidIn.
-func jsonIDs[T any](ids []T) string {
-	b, _ := json.Marshal(ids)
-	return string(b)
-}
-
-// strIn is a subquery of the strings in the one JSON-array parameter at placeholder p.
-func (r *register) strIn(p string) string {
-	if r.db.Dialect == db.Postgres {
-		return "SELECT jsonb_array_elements_text(" + p + "::jsonb)"
-	}
-	return "SELECT value FROM json_each(" + p + ")"
-}
-
-// uuidIn is strIn for a uuid column.
-func (r *register) uuidIn(p string) string {
-	if r.db.Dialect == db.Postgres {
-		return "SELECT (jsonb_array_elements_text(" + p + "::jsonb))::uuid"
-	}
-	return "SELECT value FROM json_each(" + p + ")"
 }
 
 // nonNil renders an absent list as [].
