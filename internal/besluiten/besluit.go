@@ -166,7 +166,7 @@ func (r *register) besluitList(c *zgw.Call) error {
 	}
 	var items []*besluitOut
 	if len(p.IDs) > 0 {
-		cond, arg := r.idsWhere(p.IDs, "$1")
+		cond, arg := r.db.AnyID("id", "$1"), r.db.IDList(p.IDs)
 		if items, err = r.besluitLoad(ctx, r.db, cond, arg); err != nil {
 			return err
 		}

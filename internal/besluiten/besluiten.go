@@ -5,10 +5,8 @@ package besluiten
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,22 +108,6 @@ func nullUUID(id string) any {
 		return "00000000-0000-0000-0000-000000000000"
 	}
 	return id
-}
-
-// idsWhere is the condition "id is one of ids", with the ids as the one parameter at
-// placeholder p, so a page's statement text does not grow with the page. PostgreSQL gets an
-// array (= ANY is an index lookup per id; a set-returning subquery made the planner hash-join
-// the whole table), SQLite a JSON array.
-func (r *register) idsWhere(ids []int64, p string) (string, any) {
-	if r.db.Dialect == db.Postgres {
-		parts := make([]string, len(ids))
-		for i, id := range ids {
-			parts[i] = strconv.FormatInt(id, 10)
-		}
-		return "id = ANY(CAST(" + p + " AS BIGINT[]))", "{" + strings.Join(parts, ",") + "}"
-	}
-	b, _ := json.Marshal(ids)
-	return "id IN (SELECT value FROM json_each(" + p + "))", string(b)
 }
 
 // deleteRow deletes row id of table.

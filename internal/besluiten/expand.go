@@ -160,7 +160,7 @@ func (r *register) expandBIOs(c *zgw.Call, t *types, bios []*bioOut, exp zgw.Exp
 			for _, b := range bios {
 				ids = append(ids, b.besluitID)
 			}
-			cond, arg := r.idsWhere(ids, "$1")
+			cond, arg := r.db.AnyID("id", "$1"), r.db.IDList(ids)
 			bs, err := r.besluitLoad(ctx, r.db, cond, arg)
 			if err != nil {
 				return err

@@ -64,7 +64,7 @@ func (r *register) catalogusList(c *zgw.Call) error {
 		if err != nil {
 			return nil, err
 		}
-		rows, err := r.catalogusLoad(c.Ctx(), "id IN ("+r.idsIn()+")", idsArg(p.IDs)...)
+		rows, err := r.catalogusLoad(c.Ctx(), r.db.AnyID("id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return nil, err
 		}

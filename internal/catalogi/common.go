@@ -593,20 +593,3 @@ func wrapErr(what string, err error) error {
 	}
 	return nil
 }
-
-// idsIn is the subquery of the ids of a page passed as the one parameter $1 (idsArg).
-func (r *register) idsIn() string {
-	if r.db.Dialect == db.Postgres {
-		return "SELECT (jsonb_array_elements_text($1::jsonb))::bigint"
-	}
-	return "SELECT value FROM json_each($1)"
-}
-
-// idsArg is the argument of idsIn; none for an empty page (the loaders then query nothing).
-func idsArg(ids []int64) []any {
-	if len(ids) == 0 {
-		return nil
-	}
-	b, _ := json.Marshal(ids)
-	return []any{string(b)}
-}

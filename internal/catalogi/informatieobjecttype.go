@@ -103,7 +103,7 @@ func (r *register) typeList(c *zgw.Call, t *hoofdtype, extra []string, filter fu
 		if err != nil {
 			return nil, err
 		}
-		rows, err := r.typeLoad(ctx, t, "t.id IN ("+r.idsIn()+")", idsArg(p.IDs)...)
+		rows, err := r.typeLoad(ctx, t, r.db.AnyID("t.id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return nil, err
 		}

@@ -143,7 +143,7 @@ func (r *register) zaaktypeList(c *zgw.Call) error {
 		if err != nil {
 			return nil, err
 		}
-		rows, err := r.zaaktypeLoad(ctx, r.db, "z.id IN ("+r.idsIn()+")", idsArg(p.IDs)...)
+		rows, err := r.zaaktypeLoad(ctx, r.db, r.db.AnyID("z.id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return nil, err
 		}

@@ -89,7 +89,7 @@ func (r *register) ztiotList(c *zgw.Call) error {
 		if err != nil {
 			return nil, err
 		}
-		rows, err := r.ztiotLoad(ctx, r.db, "t.id IN ("+r.idsIn()+")", idsArg(p.IDs)...)
+		rows, err := r.ztiotLoad(ctx, r.db, r.db.AnyID("t.id", "$1"), r.db.IDList(p.IDs))
 		if err != nil {
 			return nil, err
 		}
