@@ -63,7 +63,7 @@ func naamlijstLike(name string) string {
 // db.TextList, in one parameter however many there are.
 func (r *register) likeAll(col, p string) string {
 	if r.db.Dialect == db.Postgres {
-		return col + ` LIKE ALL(CAST(` + p + ` AS TEXT[]))` // backslash is LIKE's default escape
+		return `NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(` + p + ` AS JSONB)) AS t(v) WHERE ` + col + ` NOT LIKE t.v ESCAPE '\')`
 	}
 	return `NOT EXISTS (SELECT 1 FROM json_each(` + p + `) WHERE ` + col + ` NOT LIKE value ESCAPE '\')`
 }

@@ -113,33 +113,33 @@ func (d *DB) AnyID(col, p string) string {
 	return col + " IN (SELECT value FROM json_each(" + p + "))"
 }
 
-// AnyText is AnyID for a text column and the strings bound at p with TextList. One
+// AnyText is the condition that col is one of the strings bound at p with TextList. One
 // parameter holds the whole list: a filter of tens of thousands of values would pass the
-// databases' limits on parameters per statement (65,535 and 32,766).
-func (d *DB) AnyText(col, p string) string { return d.anyOf(col, p, "TEXT") }
-
-// AnyUUID is AnyText for a uuid column; on PostgreSQL every value must be a valid uuid.
-func (d *DB) AnyUUID(col, p string) string { return d.anyOf(col, p, "UUID") }
-
-func (d *DB) anyOf(col, p, sqlType string) string {
+// databases' limits on parameters per statement (65,535 and 32,766). Unlike AnyID this is a
+// subquery over a JSON array on PostgreSQL too: its row estimate does not depend on the
+// value, so a prepared statement keeps one plan, where = ANY of an array parameter is planned
+// again at every execution (0.1-0.2 ms for the one-uuid lookups of expand).
+func (d *DB) AnyText(col, p string) string {
 	if d.Dialect == Postgres {
-		return col + " = ANY(CAST(CAST(" + p + " AS TEXT[]) AS " + sqlType + "[]))"
+		return col + " IN (SELECT jsonb_array_elements_text(CAST(" + p + " AS JSONB)))"
 	}
 	return col + " IN (SELECT value FROM json_each(" + p + "))"
 }
 
+// AnyUUID is AnyText for a uuid column; on PostgreSQL every value must be a valid uuid.
+func (d *DB) AnyUUID(col, p string) string {
+	if d.Dialect == Postgres {
+		return col + " IN (SELECT CAST(jsonb_array_elements_text(CAST(" + p + " AS JSONB)) AS UUID))"
+	}
+	return d.AnyText(col, p)
+}
+
 // TextList is the argument of AnyText and AnyUUID for vals.
 func (d *DB) TextList(vals []string) any {
-	if d.Dialect == Postgres {
-		if vals == nil {
-			vals = []string{}
-		}
-		return vals
+	if vals == nil {
+		return "[]"
 	}
 	b, _ := json.Marshal(vals)
-	if vals == nil {
-		b = []byte("[]")
-	}
 	return string(b)
 }
 
