@@ -117,7 +117,7 @@ func afterPartij(ctx context.Context, tx *db.Tx, r *register, w *write) error {
 			w.add(l.field, "invalid", "Geef een lijst van objecten met een uuid op.")
 			continue
 		}
-		var keep []any
+		var keep []string
 		for i, it := range items {
 			u, ok := parseFK(it)
 			if !ok || u == "" {
@@ -133,11 +133,9 @@ func afterPartij(ctx context.Context, tx *db.Tx, r *register, w *write) error {
 			keep = append(keep, u)
 		}
 		// The list is the partij's whole list: who is left out is no longer linked.
-		q := "UPDATE " + l.table + " SET partij = NULL WHERE partij = $1"
-		if len(keep) > 0 {
-			q += " AND uuid NOT IN (" + db.Placeholders(2, len(keep)) + ")"
-		}
-		if _, err := tx.Exec(ctx, q, append([]any{w.uuid}, keep...)...); err != nil {
+		// The kept uuids are one parameter, however many (db.AnyText).
+		q := "UPDATE " + l.table + " SET partij = NULL WHERE partij = $1 AND NOT " + r.db.AnyText("uuid", "$2")
+		if _, err := tx.Exec(ctx, q, w.uuid, r.db.TextList(keep)); err != nil {
 			return err
 		}
 	}
@@ -174,7 +172,7 @@ func (r *register) nestedIdentificatoren(ctx context.Context, tx *db.Tx, w *writ
 	}
 	s := r.res["partij-identificatoren"]
 	self, _ := json.Marshal(map[string]string{"uuid": w.uuid})
-	var keep []any
+	var keep []string
 	for i, it := range items {
 		prefix := fmt.Sprintf("partijIdentificatoren.%d.", i)
 		var old *row
@@ -201,11 +199,7 @@ func (r *register) nestedIdentificatoren(ctx context.Context, tx *db.Tx, w *writ
 	if w.old == nil {
 		return nil
 	}
-	q := "SELECT uuid FROM ki_partij_identificator WHERE partij = $1"
-	if len(keep) > 0 {
-		q += " AND uuid NOT IN (" + db.Placeholders(2, len(keep)) + ")"
-	}
-	rows, err := tx.Query(ctx, q, append([]any{w.uuid}, keep...)...)
+	rows, err := tx.Query(ctx, "SELECT uuid FROM ki_partij_identificator WHERE partij = $1 AND NOT "+r.db.AnyText("uuid", "$2"), w.uuid, r.db.TextList(keep))
 	if err != nil {
 		return err
 	}
