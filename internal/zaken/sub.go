@@ -269,8 +269,12 @@ func (s sub[T]) remove(c *zgw.Call, z *zaakRef, cur T) error {
 	ctx := c.Ctx()
 	id, _ := cur.keys()
 	return s.r.db.Update(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM "+s.resource+" WHERE id = $1", id); err != nil {
+		n, err := db.Affected(tx.Exec(ctx, "DELETE FROM "+s.resource+" WHERE id = $1", id))
+		if err != nil {
 			return fmt.Errorf("delete %s: %w", s.resource, err)
+		}
+		if n == 0 {
+			return zgw.ErrNotFound() // deleted meanwhile: its destroy is announced once
 		}
 		return s.r.notify(c, tx, z, s.resource, cur.url(), "destroy", cur.weergave(), http.StatusNoContent, cur, nil)
 	})
