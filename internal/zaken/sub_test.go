@@ -104,3 +104,32 @@ func TestSubresources_ConcurrentDelete(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent deletes of one zaak: one succeeds, the others find it gone, one destroy.
+func TestZaak_ConcurrentDelete(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		z := newZT(e)
+		ty := z.zaaktype(t, "openbaar")
+		u := z.zaak(t, ty.zaaktype, nil)["url"].(string)
+		codes := make([]int, 8)
+		var wg sync.WaitGroup
+		for i := range codes {
+			wg.Go(func() { codes[i] = z.code(t, "", http.MethodDelete, u, nil) })
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if codes[0] != http.StatusNoContent || codes[1] != http.StatusNotFound {
+			t.Errorf("concurrent deletes answered %v, want one 204 and 404s", codes)
+		}
+		destroys := 0
+		for _, n := range z.notifications(t) {
+			if n.ResourceURL == u && n.Actie == "destroy" {
+				destroys++
+			}
+		}
+		if destroys != 1 {
+			t.Errorf("%d destroy notifications, want 1", destroys)
+		}
+	})
+}

@@ -462,8 +462,12 @@ func (r *register) zaakDestroy(c *zgw.Call) error {
 		if zios, err = r.zioLoad(ctx, tx, "(s.zaak_id = $1 OR z.hoofdzaak_id = $1)", z.id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM zaak WHERE id = $1`, z.id); err != nil {
+		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM zaak WHERE id = $1`, z.id))
+		if err != nil {
 			return fmt.Errorf("delete zaak: %w", err)
+		}
+		if n == 0 {
+			return zgw.ErrNotFound() // deleted meanwhile: its destroy is announced once
 		}
 		for _, x := range append(deel, z) {
 			u := r.api.URL("zaken", x.uuid)
