@@ -459,15 +459,20 @@ func (r *register) apply(ctx context.Context, tx *db.Tx, c *zgw.Call, s *resourc
 }
 
 // remove deletes the row of s with uuid and what depends on it: references to it are
-// cleared, rows that cannot exist without it (cascade) are deleted too.
+// cleared, rows that cannot exist without it (cascade) are deleted too. A row another
+// request deleted meanwhile is a 404, so its destroy is announced once.
 func (r *register) remove(ctx context.Context, tx *db.Tx, s *resource, uuid string) error {
 	if s.beforeDelete != nil {
 		if err := s.beforeDelete(ctx, tx, r, uuid); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, "DELETE FROM "+s.table+" WHERE uuid = $1", uuid); err != nil {
+	n, err := db.Affected(tx.Exec(ctx, "DELETE FROM "+s.table+" WHERE uuid = $1", uuid))
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", s.table, err)
+	}
+	if n == 0 {
+		return zgw.ErrNotFound()
 	}
 	for _, o := range r.all {
 		for _, f := range o.refs {
