@@ -263,8 +263,12 @@ func (r *register) hoofdDestroy(c *zgw.Call, t *hoofdtype) error {
 		if err := ztc009Verwijderen(c, v); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM `+t.table+` WHERE id = $1`, v.ID); err != nil {
+		n, err := db.Affected(tx.Exec(ctx, `DELETE FROM `+t.table+` WHERE id = $1`, v.ID))
+		if err != nil {
 			return fmt.Errorf("delete %s: %w", t.table, err)
+		}
+		if n == 0 {
+			return zgw.ErrNotFound() // deleted meanwhile: its destroy is announced once
 		}
 		return r.hoofdNotify(ctx, tx, t, v.UUID, v.CatalogusUUID, "destroy")
 	})
