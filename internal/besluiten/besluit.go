@@ -2,6 +2,7 @@ package besluiten
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -328,7 +329,8 @@ func (r *register) besluitDestroy(c *zgw.Call) error {
 		}
 	}
 	if err := r.besluitDelete(c, cur); err != nil {
-		if cur.Zaak != "" {
+		// A besluit deleted meanwhile by another request keeps no zaakbesluit either.
+		if cur.Zaak != "" && !errors.Is(err, zgw.ErrNotFound()) {
 			if kerr := r.brc006Koppel(ctx, cur.Zaak, cur.URL); kerr != nil {
 				r.api.Log.Error("restore zaakbesluit", "besluit", cur.URL, "zaak", cur.Zaak, "err", kerr)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,4 +266,34 @@ func TestBesluitIndexes(t *testing.T) {
 			t.Errorf("no index for %s:\n%s", q, p)
 		}
 	}
+}
+
+// Concurrent deletes of one besluit: one succeeds, the others find it gone (404), and its
+// destroy is announced once.
+func TestBesluitConcurrentDelete(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBT(e)
+		f := b.fixture(t)
+		u := b.besluit(t, f.besluittype, nil)["url"].(string)
+		codes := make([]int, 8)
+		var wg sync.WaitGroup
+		for i := range codes {
+			wg.Go(func() { codes[i] = b.do(t, "", http.MethodDelete, u, nil).Status })
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if codes[0] != http.StatusNoContent || codes[1] != http.StatusNotFound {
+			t.Errorf("concurrent deletes answered %v, want one 204 and 404s", codes)
+		}
+		destroys := 0
+		for _, n := range b.notifications(t, "besluiten") {
+			if n.ResourceURL == u && n.Actie == "destroy" {
+				destroys++
+			}
+		}
+		if destroys != 1 {
+			t.Errorf("%d destroy notifications, want 1", destroys)
+		}
+	})
 }

@@ -110,10 +110,15 @@ func nullUUID(id string) any {
 	return id
 }
 
-// deleteRow deletes row id of table.
+// deleteRow deletes row id of table; a row another request deleted meanwhile is a 404, so
+// its destroy is announced once.
 func deleteRow(ctx context.Context, tx *db.Tx, table string, id int64) error {
-	if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = $1", id); err != nil {
+	n, err := db.Affected(tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = $1", id))
+	if err != nil {
 		return fmt.Errorf("delete %s: %w", table, err)
+	}
+	if n == 0 {
+		return zgw.ErrNotFound()
 	}
 	return nil
 }
