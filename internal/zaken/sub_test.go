@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -70,66 +69,4 @@ func TestSubresources_SharedFlow(t *testing.T) {
 			}
 		}
 	}, rm.allow())
-}
-
-// Concurrent deletes of one sub-resource: one succeeds, the others find it gone (404), and
-// its destroy is announced once.
-func TestSubresources_ConcurrentDelete(t *testing.T) {
-	t.Parallel()
-	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		z := newZT(e)
-		ty := z.zaaktype(t, "openbaar")
-		a := z.zaak(t, ty.zaaktype, nil)["url"].(string)
-		u := z.must(t, http.MethodPost, zrcRoot+"/rollen", map[string]any{"zaak": a, "betrokkeneType": "medewerker",
-			"roltype": ty.roltype["initiator"], "roltoelichting": "Behandelaar",
-			"betrokkeneIdentificatie": map[string]any{"identificatie": "mw1"}}, http.StatusCreated)["url"].(string)
-		codes := make([]int, 8)
-		var wg sync.WaitGroup
-		for i := range codes {
-			wg.Go(func() { codes[i] = z.code(t, "", http.MethodDelete, u, nil) })
-		}
-		wg.Wait()
-		slices.Sort(codes)
-		if codes[0] != http.StatusNoContent || codes[1] != http.StatusNotFound || codes[len(codes)-1] != http.StatusNotFound {
-			t.Errorf("concurrent deletes answered %v, want one 204 and 404s", codes)
-		}
-		destroys := 0
-		for _, n := range z.notifications(t) {
-			if n.ResourceURL == u && n.Actie == "destroy" {
-				destroys++
-			}
-		}
-		if destroys != 1 {
-			t.Errorf("%d destroy notifications, want 1", destroys)
-		}
-	})
-}
-
-// Concurrent deletes of one zaak: one succeeds, the others find it gone, one destroy.
-func TestZaak_ConcurrentDelete(t *testing.T) {
-	t.Parallel()
-	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
-		z := newZT(e)
-		ty := z.zaaktype(t, "openbaar")
-		u := z.zaak(t, ty.zaaktype, nil)["url"].(string)
-		codes := make([]int, 8)
-		var wg sync.WaitGroup
-		for i := range codes {
-			wg.Go(func() { codes[i] = z.code(t, "", http.MethodDelete, u, nil) })
-		}
-		wg.Wait()
-		slices.Sort(codes)
-		if codes[0] != http.StatusNoContent || codes[1] != http.StatusNotFound {
-			t.Errorf("concurrent deletes answered %v, want one 204 and 404s", codes)
-		}
-		destroys := 0
-		for _, n := range z.notifications(t) {
-			if n.ResourceURL == u && n.Actie == "destroy" {
-				destroys++
-			}
-		}
-		if destroys != 1 {
-			t.Errorf("%d destroy notifications, want 1", destroys)
-		}
-	})
 }
