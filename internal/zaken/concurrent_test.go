@@ -100,3 +100,32 @@ func TestZaak_ConcurrentPatches(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent PATCHes of different fields of one zaakobject (a sub-resource) both keep their
+// change.
+func TestZaakobject_ConcurrentPatches(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		z := newZT(e)
+		ty := z.zaaktype(t, "openbaar")
+		a := z.zaak(t, ty.zaaktype, nil)["url"].(string)
+		for range 3 {
+			u := z.must(t, http.MethodPost, zrcRoot+"/zaakobjecten", map[string]any{"zaak": a, "objectType": "pand",
+				"objectIdentificatie": map[string]any{"identificatie": "P1"}, "relatieomschrijving": "pand"}, http.StatusCreated)["url"].(string)
+			want := map[string]any{"relatieomschrijving": "Het pand van de aanvraag", "objectIdentificatie": map[string]any{"identificatie": "P2"}}
+			var wg sync.WaitGroup
+			for k, v := range want {
+				wg.Go(func() {
+					if c := z.code(t, "", http.MethodPatch, u, map[string]any{k: v}); c != http.StatusOK {
+						t.Errorf("PATCH %s: %d", k, c)
+					}
+				})
+			}
+			wg.Wait()
+			got := z.must(t, http.MethodGet, u, nil, http.StatusOK)
+			if got["relatieomschrijving"] != want["relatieomschrijving"] || got["objectIdentificatie"].(map[string]any)["identificatie"] != "P2" {
+				t.Errorf("after concurrent PATCHes: %v, %v", got["relatieomschrijving"], got["objectIdentificatie"])
+			}
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package zaken
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -16,14 +18,22 @@ import (
 // trail in one transaction. Each resource file supplies what is its own: its fields,
 // filters, rules and SQL, and a sub value naming its table and loader.
 
-// subRow is the key of a stored sub-resource, embedded in its rendered form.
-type subRow struct{ id, zaakID int64 }
+// subRow is the key of a stored sub-resource, embedded in its rendered form, and for an
+// update the rendering it was read as (seen), before the handler applied the request to it.
+type subRow struct {
+	id, zaakID int64
+	seen       []byte
+}
 
 func (k *subRow) keys() (id, zaakID int64) { return k.id, k.zaakID }
+func (k *subRow) remember(b []byte)        { k.seen = b }
+func (k *subRow) state() []byte            { return k.seen }
 
 // subOut is the rendered form of a sub-resource.
 type subOut interface {
 	keys() (id, zaakID int64)
+	remember([]byte)
+	state() []byte
 	url() string
 	weergave() string // what the audit trail shows of it
 }
@@ -173,7 +183,10 @@ func (s sub[T]) byPath(c *zgw.Call, scopes func(*zaakRef) []string) (T, *zaakRef
 			return none, nil, zgw.ErrNotFound()
 		}
 		out, err := firstOr404(s.load(c.Ctx(), s.r.db, "s.zaak_id = $1 AND s.uuid = $2", z.id, id))
-		return out, z, err
+		if err != nil {
+			return none, nil, err
+		}
+		return rememberForUpdate(c, out), z, nil
 	}
 	id := pathUUID(c, "uuid")
 	if id == "" {
@@ -188,7 +201,17 @@ func (s sub[T]) byPath(c *zgw.Call, scopes func(*zaakRef) []string) (T, *zaakRef
 	if err != nil {
 		return none, nil, err
 	}
-	return out, z, nil
+	return rememberForUpdate(c, out), z, nil
+}
+
+// rememberForUpdate keeps, for a PUT or PATCH, the rendering of out as read: update compares
+// it with the row in its transaction (the handler applies the request to out itself).
+func rememberForUpdate[T subOut](c *zgw.Call, out T) T {
+	if c.R.Method == http.MethodPut || c.R.Method == http.MethodPatch {
+		b, _ := json.Marshal(out)
+		out.remember(b)
+	}
+	return out
 }
 
 // firstOr404 is the load result of one row: its first, or 404 when it is gone.
@@ -242,17 +265,30 @@ func (s sub[T]) create(c *zgw.Call, z *zaakRef, insert func(tx *db.Tx, id string
 }
 
 // update sets set (e.g. "status_id = $1, data = $2") with args on the row cur of zaak z,
-// reloads it, writes the notification and audit entry and answers the new state.
+// reloads it, writes the notification and audit entry and answers the new state. The row is
+// locked first; when another request changed it since cur was read, the update runs again
+// on the new state (zgw.ErrChanged), so concurrent updates each keep their change.
 func (s sub[T]) update(c *zgw.Call, z *zaakRef, cur T, set string, args ...any) error {
 	ctx := c.Ctx()
 	id, _ := cur.keys()
 	var out T
 	err := s.r.db.Update(ctx, func(tx *db.Tx) error {
+		if tx.Dialect == db.Postgres { // SQLite has one writer already
+			if _, err := tx.Exec(ctx, "SELECT 1 FROM "+s.resource+" WHERE id = $1 FOR UPDATE", id); err != nil {
+				return fmt.Errorf("lock %s: %w", s.resource, err)
+			}
+		}
+		now, err := firstOr404(s.load(ctx, tx, "s.id = $1", id))
+		if err != nil {
+			return err
+		}
+		if b, err := json.Marshal(now); err != nil || !bytes.Equal(b, cur.state()) {
+			return zgw.ErrChanged
+		}
 		q := fmt.Sprintf("UPDATE %s SET %s WHERE id = $%d", s.resource, set, len(args)+1)
 		if _, err := tx.Exec(ctx, q, append(args, id)...); err != nil {
 			return fmt.Errorf("update %s: %w", s.resource, err)
 		}
-		var err error
 		if out, err = firstOr404(s.load(ctx, tx, "s.id = $1", id)); err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -341,8 +340,9 @@ func dateArg(s *string) any {
 // zaakUpdate is PUT and PATCH. A PATCH is applied to the stored state and the result is
 // checked like a PUT, but only the rules of the fields sent run again. The zaak is read and
 // checked before the transaction (the checks may read other registers); the transaction
-// locks it and, when another request changed it in between, the whole update runs again on
-// the new state, so concurrent PATCHes of different fields all keep their change.
+// locks it and, when another request changed it in between, answers zgw.ErrChanged so that
+// the update runs again on the new state: concurrent PATCHes of different fields all keep
+// their change.
 func (r *register) zaakUpdate(c *zgw.Call) error {
 	if err := crs(c, true); err != nil {
 		return err
@@ -354,63 +354,35 @@ func (r *register) zaakUpdate(c *zgw.Call) error {
 	if id == "" {
 		return zgw.ErrNotFound()
 	}
-	var body []byte // the body as read and validated the first time
-	for attempt := 1; ; attempt++ {
-		out, err := r.zaakUpdateOnce(c, id, &body)
-		switch {
-		case err == nil:
-			return c.JSON(http.StatusOK, out)
-		case !errors.Is(err, errZaakGewijzigd):
-			return err
-		case attempt == 10:
-			return &zgw.Error{Kind: zgw.Conflict, Detail: "De zaak werd tegelijk door andere verzoeken gewijzigd; probeer het opnieuw."}
-		}
-	}
-}
-
-// errZaakGewijzigd: the zaak changed between its read and the update's transaction.
-var errZaakGewijzigd = errors.New("zaak changed meanwhile")
-
-// zaakUpdateOnce is one attempt of zaakUpdate; body is read from the request on the first.
-func (r *register) zaakUpdateOnce(c *zgw.Call, id string, body *[]byte) (*zaakOut, error) {
 	ctx := c.Ctx()
 	partial := c.R.Method == http.MethodPatch
 	rows, err := zaakLoad(ctx, r.db, "z.uuid = $1", id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(rows) == 0 {
-		return nil, zgw.ErrNotFound()
+		return zgw.ErrNotFound()
 	}
 	cur := rows[0]
 	// zrc-007: a closed zaak changes only with zaken.geforceerd-bijwerken.
 	if !cur.ref().allows(c, cur.ref().writeScopes()...) {
-		return nil, zgw.ErrForbidden()
+		return zgw.ErrForbidden()
 	}
 	in := &zaakIn{}
 	if partial {
 		if in, err = r.in(cur); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var keys map[string]json.RawMessage
-	if *body == nil {
-		// PUT is checked against zaak_update, PATCH against it with required relaxed.
-		if keys, err = c.Body("zaak_partial_update", in); err != nil {
-			return nil, err
-		}
-		if *body, err = json.Marshal(keys); err != nil {
-			return nil, err
-		}
-	} else if err := json.Unmarshal(*body, &keys); err != nil {
-		return nil, err
-	} else if err := json.Unmarshal(*body, in); err != nil {
-		return nil, err
+	// PUT is checked against zaak_update, PATCH against it with required relaxed.
+	keys, err := c.Body("zaak_partial_update", in)
+	if err != nil {
+		return err
 	}
 	sent := func(k string) bool { return !partial || zgw.Sent(keys, k) }
 	// The OAS: identificatie cannot change.
 	if sent("identificatie") && in.Identificatie != cur.identificatie && !(in.Identificatie == "" && !partial) {
-		return nil, zgw.FieldError("identificatie", "wijzigen-niet-toegelaten", "De identificatie van een zaak kan niet gewijzigd worden.")
+		return zgw.FieldError("identificatie", "wijzigen-niet-toegelaten", "De identificatie van een zaak kan niet gewijzigd worden.")
 	}
 	in.Identificatie = cur.identificatie
 	if in.Registratiedatum == "" {
@@ -418,11 +390,11 @@ func (r *register) zaakUpdateOnce(c *zgw.Call, id string, body *[]byte) (*zaakOu
 	}
 	t := newTypes(r)
 	if err := r.zaakCheck(ctx, c, t, in, sent, cur); err != nil {
-		return nil, err
+		return err
 	}
 	// The zaak may only move to a zaaktype and vertrouwelijkheid the client may change.
 	if !c.Principal.Grants.Allows(component, in.Zaaktype, in.Vertrouwelijkheidaanduiding, cur.ref().writeScopes()...) {
-		return nil, zgw.ErrForbidden()
+		return zgw.ErrForbidden()
 	}
 	var out *zaakOut
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
@@ -439,7 +411,7 @@ func (r *register) zaakUpdateOnce(c *zgw.Call, id string, body *[]byte) (*zaakOu
 			return zgw.ErrNotFound()
 		}
 		if !sameZaakRow(row, cur) {
-			return errZaakGewijzigd
+			return zgw.ErrChanged
 		}
 		if in.Bronorganisatie != row.bron {
 			if err := zrc002Uniek(ctx, tx, in.Bronorganisatie, in.Identificatie, row.id); err != nil {
@@ -462,7 +434,10 @@ func (r *register) zaakUpdateOnce(c *zgw.Call, id string, body *[]byte) (*zaakOu
 		}
 		return r.notify(c, tx, row.ref(), "zaak", out.URL, actie(c), out.Identificatie, http.StatusOK, old, out)
 	})
-	return out, err
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // sameZaakRow reports whether a and b hold the same stored state of a zaak.

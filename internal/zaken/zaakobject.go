@@ -218,7 +218,16 @@ func (r *register) zaakobjectUpdate(c *zgw.Call) error {
 	in := zaakobjectIn{}
 	partial := c.R.Method == http.MethodPatch
 	if partial {
-		in = zaakobjectIn{Zaak: cur.Zaak, Object: cur.Object, ObjectType: cur.ObjectType, zaakobjectData: cur.zaakobjectData}
+		in = zaakobjectIn{Zaak: cur.Zaak, Object: cur.Object, ObjectType: cur.ObjectType}
+		// A copy: decoding the body into raw JSON fields shared with cur would change cur
+		// (the audit trail's "oud") in place.
+		b, err := json.Marshal(cur.zaakobjectData)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &in.zaakobjectData); err != nil {
+			return err
+		}
 		if string(in.ObjectTypeOverigeDefinitie) == "null" {
 			in.ObjectTypeOverigeDefinitie = nil
 		}

@@ -84,7 +84,17 @@ type Call struct {
 	R         *http.Request
 	API       *API
 	Principal *Principal
+	body      []byte // the JSON body as Body read it, for a run again after ErrChanged
 }
+
+// ErrChanged is what a handler returns (from its transaction) when what it read and checked
+// before the transaction was changed by another request meanwhile: the request is then run
+// again from the start on the new state, so concurrent updates of one resource each keep
+// their change instead of the last overwriting the others.
+var ErrChanged = errors.New("changed by another request meanwhile")
+
+// maxRuns bounds the runs of one request that keeps losing the race.
+const maxRuns = 10
 
 // Ctx is the request context.
 func (c *Call) Ctx() context.Context { return c.R.Context() }
@@ -163,9 +173,21 @@ func (a *API) Handle(pattern string, access Access, h HandlerFunc) {
 func (a *API) wrap(access Access, h HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("API-version", a.Version)
-		c := &Call{W: w, R: r, API: a}
-		if err := a.serve(c, access, h); err != nil {
-			a.WriteError(w, r, err)
+		for run := 1; ; run++ {
+			c := &Call{W: w, R: r, API: a}
+			err := a.serve(c, access, h)
+			if errors.Is(err, ErrChanged) && c.body != nil && run < maxRuns {
+				// Nothing was written yet: the handler failed in its transaction.
+				r.Body = io.NopCloser(bytes.NewReader(c.body))
+				continue
+			}
+			if errors.Is(err, ErrChanged) {
+				err = &Error{Kind: Conflict, Detail: "Het object werd tegelijk door andere verzoeken gewijzigd; probeer het opnieuw."}
+			}
+			if err != nil {
+				a.WriteError(w, r, err)
+			}
+			return
 		}
 	})
 }
@@ -327,6 +349,7 @@ func (c *Call) readBody(dst any, validate func([]byte) ([]oas.Violation, error))
 		return nil, &Error{Kind: UnsupportedMediaType, Detail: fmt.Sprintf("Media type %q wordt niet ondersteund.", ct)}
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(c.W, c.R.Body, MaxBody))
+	c.body = raw
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -181,3 +181,44 @@ func TestInternalErrorHidesCause(t *testing.T) {
 		t.Fatalf("500 = %d %s", w.Code, w.Body.String())
 	}
 }
+
+// A handler that returns ErrChanged runs again with the same body; one that keeps losing
+// the race, or that read no body, answers 409.
+func TestErrChangedRunsAgain(t *testing.T) {
+	api, h, _ := testAPI(t)
+	runs, seen := 0, []string{}
+	api.Handle("PATCH /race/{n}", Public, func(c *Call) error {
+		var in struct{ Naam string }
+		if c.R.PathValue("n") != "geen-body" {
+			if _, err := c.BodySchema("", &in); err != nil {
+				return err
+			}
+		}
+		runs++
+		seen = append(seen, in.Naam)
+		if c.R.PathValue("n") == "3" && runs == 3 {
+			return c.JSON(http.StatusOK, in)
+		}
+		return ErrChanged
+	})
+	for _, c := range []struct {
+		path       string
+		status     int
+		wantRuns   int
+		wantBodies bool
+	}{{"/t/api/v1/race/3", http.StatusOK, 3, true}, {"/t/api/v1/race/nooit", http.StatusConflict, maxRuns, true}, {"/t/api/v1/race/geen-body", http.StatusConflict, 1, false}} {
+		runs, seen = 0, nil
+		req := httptest.NewRequest(http.MethodPatch, "http://meent.test"+c.path, strings.NewReader(`{"naam": "x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != c.status || runs != c.wantRuns {
+			t.Errorf("%s: %d after %d runs, want %d after %d", c.path, w.Code, runs, c.status, c.wantRuns)
+		}
+		for _, n := range seen {
+			if c.wantBodies && n != "x" {
+				t.Errorf("%s: a run read body %q", c.path, n)
+			}
+		}
+	}
+}
