@@ -2,6 +2,7 @@ package klantinteracties_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -195,6 +196,33 @@ func TestOnderwerpobjectCascade(t *testing.T) {
 		} {
 			if r := k.do("GET", path, nil); r.Status != want {
 				t.Errorf("%s: %d, want %d", path, r.Status, want)
+			}
+		}
+	})
+}
+
+// Concurrent PATCHes of different fields of one klantcontact all keep their change.
+func TestKlantcontactConcurrentPatches(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		k := ki{e, t}
+		for range 3 {
+			kc := k.post("klantcontacten", klantcontact("paspoort"))
+			want := map[string]any{"onderwerp": "rijbewijs", "inhoud": "Nieuwe vraag", "reactie": "Beantwoord", "kanaal": "balie"}
+			var wg sync.WaitGroup
+			for f, v := range want {
+				wg.Go(func() {
+					if r := k.do(http.MethodPatch, "/klantcontacten/"+kc["uuid"].(string), map[string]any{f: v}); r.Status != http.StatusOK {
+						t.Errorf("PATCH %s: %d %s", f, r.Status, r.Body)
+					}
+				})
+			}
+			wg.Wait()
+			got := k.get("/klantcontacten/" + kc["uuid"].(string))
+			for f, v := range want {
+				if got[f] != v {
+					t.Errorf("%s: now %v, want %v", f, got[f], v)
+				}
 			}
 		}
 	})
