@@ -1,7 +1,9 @@
 package besluiten
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -252,6 +254,10 @@ func (r *register) besluitUpdate(c *zgw.Call) error {
 	if err != nil {
 		return err
 	}
+	seen, err := json.Marshal(cur) // the state the update is checked on
+	if err != nil {
+		return err
+	}
 	in := besluitIn{}
 	if c.R.Method == http.MethodPatch {
 		in = cur.in()
@@ -274,6 +280,23 @@ func (r *register) besluitUpdate(c *zgw.Call) error {
 	}
 	var out *besluitOut
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
+		// Another request's change since cur was read runs this one again on the new state
+		// (SQLite has one writer already; PostgreSQL locks the row first).
+		if tx.Dialect == db.Postgres {
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM besluit WHERE id = $1 FOR UPDATE`, cur.id); err != nil {
+				return fmt.Errorf("lock besluit: %w", err)
+			}
+		}
+		now, err := r.besluitByUUID(ctx, tx, cur.uuid)
+		if err != nil {
+			return err
+		}
+		if now == nil {
+			return zgw.ErrNotFound()
+		}
+		if b, err := json.Marshal(now); err != nil || !bytes.Equal(b, seen) {
+			return zgw.ErrChanged
+		}
 		if _, err := tx.Exec(ctx, `UPDATE besluit SET zaak = $1, datum = $2, ingangsdatum = $3, vervaldatum = $4, vervalreden = $5,
 			publicatiedatum = $6, verzenddatum = $7, uiterlijke_reactiedatum = $8, toelichting = $9, bestuursorgaan = $10 WHERE id = $11`,
 			in.Zaak, db.Date(in.Datum), db.Date(in.Ingangsdatum), dateArg(in.Vervaldatum), in.Vervalreden, dateArg(in.Publicatiedatum),

@@ -297,3 +297,31 @@ func TestBesluitConcurrentDelete(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent PATCHes of different fields of one besluit all keep their change.
+func TestBesluitConcurrentPatches(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		b := newBT(e)
+		f := b.fixture(t)
+		for range 3 {
+			u := b.besluit(t, f.besluittype, nil)["url"].(string)
+			want := map[string]any{"toelichting": "Toegekend", "bestuursorgaan": "College", "vervalreden": "tijdelijk", "publicatiedatum": "2024-04-01"}
+			var wg sync.WaitGroup
+			for k, v := range want {
+				wg.Go(func() {
+					if r := b.do(t, "", http.MethodPatch, u, map[string]any{k: v}); r.Status != http.StatusOK {
+						t.Errorf("PATCH %s: %d %s", k, r.Status, r.Body)
+					}
+				})
+			}
+			wg.Wait()
+			got := b.do(t, "", http.MethodGet, u, nil).JSON(t)
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("%s: now %v, want %v", k, got[k], v)
+				}
+			}
+		}
+	})
+}
