@@ -280,12 +280,9 @@ func (r *register) besluitUpdate(c *zgw.Call) error {
 	}
 	var out *besluitOut
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		// Another request's change since cur was read runs this one again on the new state
-		// (SQLite has one writer already; PostgreSQL locks the row first).
-		if tx.Dialect == db.Postgres {
-			if _, err := tx.Exec(ctx, `SELECT 1 FROM besluit WHERE id = $1 FOR UPDATE`, cur.id); err != nil {
-				return fmt.Errorf("lock besluit: %w", err)
-			}
+		// Another request's change since cur was read runs this one again on the new state.
+		if err := tx.LockRow(ctx, "besluit", "id = $1", cur.id); err != nil {
+			return err
 		}
 		now, err := r.besluitByUUID(ctx, tx, cur.uuid)
 		if err != nil {

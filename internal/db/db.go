@@ -229,6 +229,20 @@ func (t *Tx) Lock(ctx context.Context, name string) error {
 	return nil
 }
 
+// LockRow locks the rows of table that match where (with args) until the transaction ends,
+// so that what the transaction reads of them next is what it writes over: concurrent
+// updates of one row queue instead of overwriting each other. SQLite has one writer, so
+// its transactions are serial already; PostgreSQL takes SELECT ... FOR UPDATE.
+func (t *Tx) LockRow(ctx context.Context, table, where string, args ...any) error {
+	if t.Dialect != Postgres {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(ctx, `SELECT 1 FROM `+table+` WHERE `+where+` FOR UPDATE`, args...); err != nil {
+		return fmt.Errorf("lock %s: %w", table, err)
+	}
+	return nil
+}
+
 // Affected returns the rows a statement changed, wrapping both errors.
 func Affected(res sql.Result, err error) (int64, error) {
 	if err != nil {

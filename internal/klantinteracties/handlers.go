@@ -281,12 +281,10 @@ func (r *register) update(c *zgw.Call, s *resource, partial bool) error {
 	}
 	var out map[string]any
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		// The body is applied to the row as it is now: locked first, so that concurrent
-		// updates each keep their change (SQLite has one writer already).
-		if tx.Dialect == db.Postgres {
-			if _, err := tx.Exec(ctx, "SELECT 1 FROM "+s.table+" WHERE uuid = $1 FOR UPDATE", id); err != nil {
-				return fmt.Errorf("lock %s: %w", s.table, err)
-			}
+		// The body is applied to the row as it is now, locked: concurrent updates each keep
+		// their change.
+		if err := tx.LockRow(ctx, s.table, "uuid = $1", id); err != nil {
+			return err
 		}
 		cur, err := r.load(ctx, tx, s, "uuid = $1", id)
 		if err != nil {

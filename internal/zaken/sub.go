@@ -273,10 +273,8 @@ func (s sub[T]) update(c *zgw.Call, z *zaakRef, cur T, set string, args ...any) 
 	id, _ := cur.keys()
 	var out T
 	err := s.r.db.Update(ctx, func(tx *db.Tx) error {
-		if tx.Dialect == db.Postgres { // SQLite has one writer already
-			if _, err := tx.Exec(ctx, "SELECT 1 FROM "+s.resource+" WHERE id = $1 FOR UPDATE", id); err != nil {
-				return fmt.Errorf("lock %s: %w", s.resource, err)
-			}
+		if err := tx.LockRow(ctx, s.resource, "id = $1", id); err != nil {
+			return err
 		}
 		now, err := firstOr404(s.load(ctx, tx, "s.id = $1", id))
 		if err != nil {

@@ -398,10 +398,8 @@ func (r *register) zaakUpdate(c *zgw.Call) error {
 	}
 	var out *zaakOut
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		if tx.Dialect == db.Postgres { // SQLite has one writer already
-			if _, err := tx.Exec(ctx, `SELECT 1 FROM zaak WHERE id = $1 FOR UPDATE`, cur.id); err != nil {
-				return fmt.Errorf("lock zaak: %w", err)
-			}
+		if err := tx.LockRow(ctx, "zaak", "id = $1", cur.id); err != nil {
+			return err
 		}
 		old, row, err := r.zaakOne(ctx, tx, cur.uuid)
 		if err != nil {
