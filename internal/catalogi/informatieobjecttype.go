@@ -356,7 +356,7 @@ func (r *register) typeCatalogus(ctx context.Context, u string, sent func(string
 func (r *register) typeUpdate(c *zgw.Call, tx *db.Tx, t *hoofdtype, cur *versie, keys map[string]json.RawMessage,
 	k *typeKop, cols []string, vals []any) error {
 	ctx := c.Ctx()
-	v, err := r.ztc009InTx(c, tx, t, cur.UUID, keys)
+	v, err := r.ztc009InTx(c, tx, t, cur, keys)
 	if err != nil {
 		return err
 	}

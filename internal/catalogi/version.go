@@ -42,6 +42,7 @@ type versie struct {
 	Naam          string
 	Concept       bool
 	Begin, Einde  db.Date
+	stamp         string // the stored data, to see a change by another request
 }
 
 // versieByURL is the version of t at URL u, or nil when u is not one of this API: a list
@@ -57,9 +58,9 @@ func (r *register) versieByURL(ctx context.Context, t *hoofdtype, u string) (*ve
 // hoofdVersie loads the version with uuid id, or nil.
 func (r *register) hoofdVersie(ctx context.Context, q db.Querier, t *hoofdtype, id string) (*versie, error) {
 	v := &versie{}
-	err := q.QueryRow(ctx, `SELECT t.id, t.uuid, t.catalogus_id, c.uuid, t.`+t.naamCol+`, t.concept, t.begin_geldigheid, t.einde_geldigheid
-		FROM `+t.table+` t JOIN catalogus c ON c.id = t.catalogus_id WHERE t.uuid = $1`, id).
-		Scan(&v.ID, &v.UUID, &v.CatalogusID, &v.CatalogusUUID, &v.Naam, &v.Concept, &v.Begin, &v.Einde)
+	err := q.QueryRow(ctx, `SELECT t.id, t.uuid, t.catalogus_id, c.uuid, t.`+t.naamCol+`, t.concept, t.begin_geldigheid, t.einde_geldigheid,
+		CAST(t.data AS TEXT) FROM `+t.table+` t JOIN catalogus c ON c.id = t.catalogus_id WHERE t.uuid = $1`, id).
+		Scan(&v.ID, &v.UUID, &v.CatalogusID, &v.CatalogusUUID, &v.Naam, &v.Concept, &v.Begin, &v.Einde, &v.stamp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -108,15 +109,23 @@ func ztc009Wijzigen(c *zgw.Call, v *versie, keys map[string]json.RawMessage) err
 	return zgw.FieldError("nonFieldErrors", "non-concept-object", "Het is niet toegestaan om een gepubliceerd object bij te werken.")
 }
 
-// ztc009InTx re-reads version id of t inside tx and applies ztc009Wijzigen to it, so that a
-// version published since the request was judged is seen.
-func (r *register) ztc009InTx(c *zgw.Call, tx *db.Tx, t *hoofdtype, id string, keys map[string]json.RawMessage) (*versie, error) {
-	v, err := r.hoofdVersie(c.Ctx(), tx, t, id)
+// ztc009InTx re-reads version cur inside tx, locked, before it is changed: when another
+// request changed it since the request was judged against it, the request runs again on
+// the new state (zgw.ErrChanged), so concurrent updates each keep their change; ztc-009
+// holds for what it is now.
+func (r *register) ztc009InTx(c *zgw.Call, tx *db.Tx, t *hoofdtype, cur *versie, keys map[string]json.RawMessage) (*versie, error) {
+	if err := tx.LockRow(c.Ctx(), t.table, "uuid = $1", cur.UUID); err != nil {
+		return nil, err
+	}
+	v, err := r.hoofdVersie(c.Ctx(), tx, t, cur.UUID)
 	if err != nil {
 		return nil, err
 	}
 	if v == nil {
 		return nil, zgw.ErrNotFound()
+	}
+	if *v != *cur {
+		return nil, zgw.ErrChanged
 	}
 	if err := ztc009Wijzigen(c, v, keys); err != nil {
 		return nil, err

@@ -273,7 +273,7 @@ func (r *register) zaaktypeUpdate(c *zgw.Call) error {
 		actie = "partial_update"
 	}
 	err = r.db.Update(ctx, func(tx *db.Tx) error {
-		v, err := r.ztc009InTx(c, tx, htZaaktype, cur.UUID, keys)
+		v, err := r.ztc009InTx(c, tx, htZaaktype, cur, keys)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,10 @@
 package catalogi_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -349,4 +351,33 @@ func TestZaaktype_DeelLijstenSeeOtherNodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Concurrent PATCHes of different fields of one concept zaaktype all keep their change.
+func TestZaaktype_ConcurrentPatches(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		h := newHK(e)
+		cat := h.catalogus(t)
+		for i := range 3 {
+			u := h.zaaktype(t, cat, fmt.Sprintf("ZT-RACE-%d", i), nil)["url"].(string)
+			want := map[string]any{"toelichting": "Nieuwe toelichting", "onderwerp": "Nieuw onderwerp",
+				"handelingBehandelaar": "Beoordelen", "aanleiding": "Een aanvraag"}
+			var wg sync.WaitGroup
+			for k, v := range want {
+				wg.Go(func() {
+					if r := h.do(t, http.MethodPatch, u, map[string]any{k: v}); r.Status != http.StatusOK {
+						t.Errorf("PATCH %s: %d %s", k, r.Status, r.Body)
+					}
+				})
+			}
+			wg.Wait()
+			got := h.must(t, http.MethodGet, u, nil, http.StatusOK)
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("%s: now %v, want %v", k, got[k], v)
+				}
+			}
+		}
+	})
 }
