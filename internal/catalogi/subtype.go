@@ -9,6 +9,7 @@ package catalogi
 // own parts.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -320,12 +321,19 @@ func (s *subtype[In]) update(c *zgw.Call, partial bool) error {
 	}
 	err = s.r.db.Update(ctx, func(tx *db.Tx) error {
 		const force = ztcGeforceerdSchrijven
+		if err := tx.LockRow(ctx, s.table, "id = $1", row.ID); err != nil {
+			return err
+		}
 		cur, err := s.load(ctx, tx, "id = $1", row.ID)
 		if err != nil {
 			return err
 		}
 		if len(cur) == 0 {
 			return zgw.ErrNotFound()
+		}
+		// Changed by another request since it was read: run again on the new state.
+		if cur[0].ZaaktypeID != row.ZaaktypeID || !bytes.Equal(cur[0].Data, row.Data) {
+			return zgw.ErrChanged
 		}
 		if cur[0].ZaaktypeID != zt.ID {
 			// Moving it away changes the zaaktype it leaves, which must be a concept too.

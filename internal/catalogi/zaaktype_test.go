@@ -381,3 +381,31 @@ func TestZaaktype_ConcurrentPatches(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent PATCHes of different fields of one statustype (a sub-type) all keep their change.
+func TestStatustype_ConcurrentPatches(t *testing.T) {
+	t.Parallel()
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		h := newHK(e)
+		zt := h.zaaktype(t, h.catalogus(t), "ZT-ST-RACE", nil)["url"].(string)
+		for i := range 3 {
+			u := h.Post(t, hkRoot+"/statustypen", map[string]any{"zaaktype": zt, "omschrijving": fmt.Sprintf("Status %d", i), "volgnummer": i + 1})["url"].(string)
+			want := map[string]any{"toelichting": "Uitleg", "statustekst": "Uw aanvraag is ontvangen", "omschrijvingGeneriek": "Ontvangen"}
+			var wg sync.WaitGroup
+			for k, v := range want {
+				wg.Go(func() {
+					if r := h.do(t, http.MethodPatch, u, map[string]any{k: v}); r.Status != http.StatusOK {
+						t.Errorf("PATCH %s: %d %s", k, r.Status, r.Body)
+					}
+				})
+			}
+			wg.Wait()
+			got := h.must(t, http.MethodGet, u, nil, http.StatusOK)
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("%s: now %v, want %v", k, got[k], v)
+				}
+			}
+		}
+	})
+}
