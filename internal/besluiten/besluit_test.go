@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,33 +267,13 @@ func TestBesluitIndexes(t *testing.T) {
 	}
 }
 
-// Concurrent deletes of one besluit: one succeeds, the others find it gone (404), and its
-// destroy is announced once.
+// Concurrent deletes of one besluit: it is deleted and announced once.
 func TestBesluitConcurrentDelete(t *testing.T) {
 	t.Parallel()
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		b := newBT(e)
 		f := b.fixture(t)
-		u := b.besluit(t, f.besluittype, nil)["url"].(string)
-		codes := make([]int, 8)
-		var wg sync.WaitGroup
-		for i := range codes {
-			wg.Go(func() { codes[i] = b.do(t, "", http.MethodDelete, u, nil).Status })
-		}
-		wg.Wait()
-		slices.Sort(codes)
-		if codes[0] != http.StatusNoContent || codes[1] != http.StatusNotFound {
-			t.Errorf("concurrent deletes answered %v, want one 204 and 404s", codes)
-		}
-		destroys := 0
-		for _, n := range b.notifications(t, "besluiten") {
-			if n.ResourceURL == u && n.Actie == "destroy" {
-				destroys++
-			}
-		}
-		if destroys != 1 {
-			t.Errorf("%d destroy notifications, want 1", destroys)
-		}
+		e.DeleteAtOnce(t, b.besluit(t, f.besluittype, nil)["url"].(string), 8, b.send(t))
 	})
 }
 
@@ -305,23 +284,8 @@ func TestBesluitConcurrentPatches(t *testing.T) {
 		b := newBT(e)
 		f := b.fixture(t)
 		for range 3 {
-			u := b.besluit(t, f.besluittype, nil)["url"].(string)
-			want := map[string]any{"toelichting": "Toegekend", "bestuursorgaan": "College", "vervalreden": "tijdelijk", "publicatiedatum": "2024-04-01"}
-			var wg sync.WaitGroup
-			for k, v := range want {
-				wg.Go(func() {
-					if r := b.do(t, "", http.MethodPatch, u, map[string]any{k: v}); r.Status != http.StatusOK {
-						t.Errorf("PATCH %s: %d %s", k, r.Status, r.Body)
-					}
-				})
-			}
-			wg.Wait()
-			got := b.do(t, "", http.MethodGet, u, nil).JSON(t)
-			for k, v := range want {
-				if got[k] != v {
-					t.Errorf("%s: now %v, want %v", k, got[k], v)
-				}
-			}
+			e.PatchAtOnce(t, b.besluit(t, f.besluittype, nil)["url"].(string), map[string]any{"toelichting": "Toegekend",
+				"bestuursorgaan": "College", "vervalreden": "tijdelijk", "publicatiedatum": "2024-04-01"}, b.send(t))
 		}
 	})
 }

@@ -42,6 +42,11 @@ func (b *bt) next() int {
 var geo = map[string]string{"Accept-Crs": "EPSG:4326", "Content-Crs": "EPSG:4326"}
 
 // do sends a request with token ("" = admin).
+// send is apptest.Send with the admin token.
+func (b *bt) send(t testing.TB) apptest.Send {
+	return func(method, u string, body any) *apptest.Resp { return b.do(t, "", method, u, body) }
+}
+
 func (b *bt) do(t testing.TB, token, method, u string, body any) *apptest.Resp {
 	t.Helper()
 	if token == "" {

@@ -39,6 +39,11 @@ func (h *hk) do(t *testing.T, method, u string, body any) *apptest.Resp {
 	return h.Do(t, apptest.Req{Method: method, URL: u, Body: body, Token: h.Admin})
 }
 
+// send is apptest.Send with the admin token.
+func (h *hk) send(t *testing.T) apptest.Send {
+	return func(method, u string, body any) *apptest.Resp { return h.do(t, method, u, body) }
+}
+
 // must sends a request with the admin token and expects status want; it returns the body.
 func (h *hk) must(t *testing.T, method, u string, body any, want int) map[string]any {
 	t.Helper()
@@ -193,24 +198,6 @@ func (h *hk) procestype(t *testing.T) string {
 		t.Fatal("the Referentielijsten API serves no procestypen")
 	}
 	return list[0]["url"].(string)
-}
-
-// invalid checks a 400 that names (name, code).
-func hkInvalid(t *testing.T, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
-	}
-	var f struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &f)
-	for _, p := range f.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
 }
 
 func hkUUID(u string) string { return u[strings.LastIndex(u, "/")+1:] }

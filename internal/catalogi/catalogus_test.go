@@ -129,10 +129,10 @@ func TestCatalogus_BadInput(t *testing.T) {
 				{with("domein", "D1"), "nonFieldErrors", "unique"}, // h.catalogus made D1 with this rsin
 			} {
 				r := h.Do(t, apptest.Req{Method: http.MethodPost, URL: hkRoot + "/catalogussen", Body: tc.body, Token: h.Admin, BadInput: true})
-				hkInvalid(t, r, tc.name, tc.code)
+				apptest.WantInvalid(t, r, tc.name, tc.code)
 			}
 			r := h.Do(t, apptest.Req{Method: http.MethodGet, URL: hkRoot + "/catalogussen?onbekend=1", Token: h.Admin, BadInput: true})
-			hkInvalid(t, r, "nonFieldErrors", "unknown-parameters")
+			apptest.WantInvalid(t, r, "nonFieldErrors", "unknown-parameters")
 		})
 	})
 }

@@ -176,7 +176,7 @@ func TestZtc013_RelationsIncorrectCatalogus(t *testing.T) {
 					{"POST", hkRoot + "/zaaktype-informatieobjecttypen", map[string]any{"zaaktype": za, "informatieobjecttype": ib, "volgnummer": 2, "richting": "intern"}, "nonFieldErrors"},
 					{"PATCH", ztiot, map[string]any{"informatieobjecttype": "IB"}, "nonFieldErrors"},
 				} {
-					hkInvalid(t, h.do(t, tc.method, tc.url, tc.body), tc.name, "relations-incorrect-catalogus")
+					apptest.WantInvalid(t, h.do(t, tc.method, tc.url, tc.body), tc.name, "relations-incorrect-catalogus")
 				}
 			})
 		}
@@ -200,7 +200,7 @@ func TestZtcIssue001_BesluittypeZaaktypen(t *testing.T) {
 			t.Errorf("besluittypen?zaaktypen: %d, want 1", n)
 		}
 		h.unchanged(t, hkRoot+"/besluittypen?status=alles", func() {
-			hkInvalid(t, h.do(t, http.MethodPost, hkRoot+"/besluittypen", hkBesluittypeBody(cat, "B2", map[string]any{"zaaktypen": []string{cat}})), "zaaktypen.0", "bad-url")
+			apptest.WantInvalid(t, h.do(t, http.MethodPost, hkRoot+"/besluittypen", hkBesluittypeBody(cat, "B2", map[string]any{"zaaktypen": []string{cat}})), "zaaktypen.0", "bad-url")
 		})
 	})
 }

@@ -50,15 +50,15 @@ func TestEigenschap_CRUD(t *testing.T) {
 		}
 
 		// naam is unique within the zaaktype.
-		stInvalid(t, z.do(t, http.MethodPost, base, stEigenschapBody(f.zaaktype, "evenementdatum")), "nonFieldErrors", "unique")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, stEigenschapBody(f.zaaktype, "evenementdatum")), "nonFieldErrors", "unique")
 		tweede := z.Post(t, base, stEigenschapBody(f.zaaktype, "aanvangsdatum"))["url"].(string)
-		stInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"naam": "evenementdatum"}), "nonFieldErrors", "unique")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"naam": "evenementdatum"}), "nonFieldErrors", "unique")
 
 		// The statustype must be one of the same zaaktype.
 		ander := z.zaaktype(t, f.catalogus, stZaaktypeOpts{})
 		elders := z.Post(t, stRoot+"/statustypen", map[string]any{"zaaktype": ander, "omschrijving": "Elders", "volgnummer": 1})["url"].(string)
-		stInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"statustype": elders}), "statustype", "zaaktype-mismatch")
-		stInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"statustype": z.URL + stRoot + "/statustypen/00000000-0000-4000-8000-000000000000"}), "statustype", "bad-url")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"statustype": elders}), "statustype", "zaaktype-mismatch")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, tweede, map[string]any{"statustype": z.URL + stRoot + "/statustypen/00000000-0000-4000-8000-000000000000"}), "statustype", "bad-url")
 
 		p := z.do(t, http.MethodPatch, u, map[string]any{"specificatie": map[string]any{"formaat": "tekst", "lengte": "40", "kardinaliteit": "N", "waardenverzameling": []string{"a", "b"}}})
 		if p.Status != http.StatusOK {
@@ -139,11 +139,11 @@ func TestZtc015_SpecificatieLengte(t *testing.T) {
 				}
 				continue
 			}
-			stInvalid(t, r, "specificatie.lengte", "invalid")
+			apptest.WantInvalid(t, r, "specificatie.lengte", "invalid")
 		}
 		// The rule holds on PATCH too.
 		u := z.Post(t, base, stEigenschapBody(f.zaaktype, "datum"))["url"].(string)
-		stInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"specificatie": map[string]any{"formaat": "datum_tijd", "lengte": "8", "kardinaliteit": "1"}}),
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"specificatie": map[string]any{"formaat": "datum_tijd", "lengte": "8", "kardinaliteit": "1"}}),
 			"specificatie.lengte", "invalid")
 		z.list(t, stQuery(base, "status", "alles"), 6)
 	})

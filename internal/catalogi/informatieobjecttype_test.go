@@ -158,7 +158,7 @@ func TestTypes_BadInput(t *testing.T) {
 			{"PATCH", bt, "besluittypen", map[string]any{"informatieobjecttypen": []string{"Onbekend"}}, "informatieobjecttypen", "does_not_exist"},
 		} {
 			h.unchanged(t, hkRoot+"/"+tc.list+"?status=alles", func() {
-				hkInvalid(t, h.Do(t, apptest.Req{Method: tc.method, URL: tc.url, Body: tc.body, Token: h.Admin, BadInput: true}), tc.name, tc.code)
+				apptest.WantInvalid(t, h.Do(t, apptest.Req{Method: tc.method, URL: tc.url, Body: tc.body, Token: h.Admin, BadInput: true}), tc.name, tc.code)
 			})
 		}
 		for _, u := range []string{iot, bt} {

@@ -67,7 +67,7 @@ func TestResultaattype_CRUD(t *testing.T) {
 		// omschrijving is unique within the zaaktype.
 		dubbel := z.resultaattypeBody(t, f)
 		dubbel["omschrijving"] = "Verleend"
-		stInvalid(t, z.do(t, http.MethodPost, base, dubbel), "nonFieldErrors", "unique")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, dubbel), "nonFieldErrors", "unique")
 
 		// A PATCH may name besluittypen by URL; an explicit archiefnominatie stays.
 		p := z.do(t, http.MethodPatch, u, map[string]any{"besluittypen": []string{v1}, "archiefnominatie": "blijvend_bewaren", "archiefactietermijn": "P20Y"})
@@ -81,8 +81,8 @@ func TestResultaattype_CRUD(t *testing.T) {
 		}
 		onbekend := z.resultaattypeBody(t, f)
 		onbekend["besluittypen"] = []string{"Onbekend"}
-		stInvalid(t, z.do(t, http.MethodPost, base, onbekend), "besluittypen", "does_not_exist")
-		stInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"informatieobjecttypen": []string{z.URL + stRoot + "/informatieobjecttypen/00000000-0000-4000-8000-000000000000"}}),
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, onbekend), "besluittypen", "does_not_exist")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"informatieobjecttypen": []string{z.URL + stRoot + "/informatieobjecttypen/00000000-0000-4000-8000-000000000000"}}),
 			"informatieobjecttypen", "bad-url")
 
 		body := z.resultaattypeBody(t, f)
@@ -140,20 +140,20 @@ func TestZtc002_Selectielijst(t *testing.T) {
 
 		body := z.resultaattypeBody(t, f)
 		body["selectielijstklasse"] = vreemd["url"]
-		stInvalid(t, z.do(t, http.MethodPost, base, body), "nonFieldErrors", "procestype-mismatch")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, body), "nonFieldErrors", "procestype-mismatch")
 
 		body = z.resultaattypeBody(t, f)
 		body["resultaattypeomschrijving"] = f.procestype // a Referentielijsten URL, but no resultaattypeomschrijving
-		stInvalid(t, z.do(t, http.MethodPost, base, body), "resultaattypeomschrijving", "invalid-resource")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, body), "resultaattypeomschrijving", "invalid-resource")
 
 		body = z.resultaattypeBody(t, f)
 		body["selectielijstklasse"] = z.URL + stRef + "/resultaten/00000000-0000-4000-8000-000000000000"
-		stInvalid(t, z.do(t, http.MethodPost, base, body), "selectielijstklasse", "bad-url")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, body), "selectielijstklasse", "bad-url")
 
 		rol := z.Post(t, stRoot+"/roltypen", map[string]any{"zaaktype": f.zaaktype, "omschrijving": "x", "omschrijvingGeneriek": "adviseur"})
 		body = z.resultaattypeBody(t, f)
 		body["selectielijstklasse"] = rol["url"] // resolves, but is no resultaat
-		stInvalid(t, z.do(t, http.MethodPost, base, body), "selectielijstklasse", "invalid-resource")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, body), "selectielijstklasse", "invalid-resource")
 		z.list(t, stQuery(base, "status", "alles"), 0)
 
 		// Defaults from the klasse: blijvend_bewaren without bewaartermijn, and vernietigen with one.
@@ -206,7 +206,7 @@ func stBrondatum(t *testing.T, procestermijn string, cases []stBrondatumCase) {
 					}
 					return
 				}
-				stInvalid(t, r, c.name, c.code)
+				apptest.WantInvalid(t, r, c.name, c.code)
 			})
 		}
 	})

@@ -50,8 +50,8 @@ func TestStatustype_CRUD(t *testing.T) {
 		}
 
 		// volgnummer is unique within the zaaktype, also on update; another zaaktype may reuse it.
-		stInvalid(t, z.do(t, http.MethodPost, base, map[string]any{"zaaktype": f.zaaktype, "omschrijving": "Dubbel", "volgnummer": 5}), "volgnummer", "unique")
-		stInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"volgnummer": 5}), "volgnummer", "unique")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, map[string]any{"zaaktype": f.zaaktype, "omschrijving": "Dubbel", "volgnummer": 5}), "volgnummer", "unique")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"volgnummer": 5}), "volgnummer", "unique")
 		ander := z.zaaktype(t, f.catalogus, stZaaktypeOpts{})
 		z.Post(t, base, map[string]any{"zaaktype": ander, "omschrijving": "Elders", "volgnummer": 5})
 
@@ -78,8 +78,8 @@ func TestStatustype_CRUD(t *testing.T) {
 		}
 
 		// Validity follows the zaaktype; a supplied beginGeldigheid must be the zaaktype's.
-		stInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"beginGeldigheid": "2024-02-01"}), "beginGeldigheid", "invalid")
-		stInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"eindeGeldigheid": "2023-12-31"}), "eindeGeldigheid", "date-mismatch")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"beginGeldigheid": "2024-02-01"}), "beginGeldigheid", "invalid")
+		apptest.WantInvalid(t, z.do(t, http.MethodPatch, u, map[string]any{"eindeGeldigheid": "2023-12-31"}), "eindeGeldigheid", "date-mismatch")
 		if r := z.do(t, http.MethodPatch, u, map[string]any{"beginGeldigheid": stDate}); r.Status != http.StatusOK {
 			t.Fatalf("patch matching beginGeldigheid = %d: %s", r.Status, r.Body)
 		}

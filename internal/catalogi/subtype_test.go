@@ -199,25 +199,7 @@ func (z *stEnv) do(t *testing.T, method, u string, body any) *apptest.Resp {
 func (z *stEnv) bad(t *testing.T, method, u string, body any, name, code string) {
 	t.Helper()
 	r := z.Do(t, apptest.Req{Method: method, URL: u, Body: body, Token: z.Admin, BadInput: true})
-	stInvalid(t, r, name, code)
-}
-
-// wantInvalid checks a 400 ValidatieFout that names (name, code).
-func stInvalid(t *testing.T, r *apptest.Resp, name, code string) {
-	t.Helper()
-	if r.Status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400 %s/%s:\n%s", r.Status, name, code, r.Body)
-	}
-	var f struct {
-		InvalidParams []zgw.InvalidParam `json:"invalidParams"`
-	}
-	r.Decode(t, &f)
-	for _, p := range f.InvalidParams {
-		if p.Name == name && p.Code == code {
-			return
-		}
-	}
-	t.Fatalf("invalidParams lack %s/%s: %s", name, code, r.Body)
+	apptest.WantInvalid(t, r, name, code)
 }
 
 // list GETs a list and returns its results, checking count.
@@ -440,14 +422,14 @@ func TestZtc010_NonConceptZaaktype(t *testing.T) {
 					unchecked := method == http.MethodDelete && token != verwijderaar
 					return z.Do(t, apptest.Req{Method: method, URL: target, Body: body, Token: token, Unchecked: unchecked})
 				}
-				stInvalid(t, as(schrijver, http.MethodPost, base, c.body(f)), name, code)
-				stInvalid(t, as(schrijver, http.MethodPut, u, c.body(f)), name, code)
-				stInvalid(t, as(schrijver, http.MethodPatch, u, map[string]any{"zaaktype": f.zaaktype}), name, code)
-				stInvalid(t, as(schrijver, http.MethodDelete, u, nil), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodPost, base, c.body(f)), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodPut, u, c.body(f)), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodPatch, u, map[string]any{"zaaktype": f.zaaktype}), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodDelete, u, nil), name, code)
 				// Nor can a sub-type of a concept zaaktype move to the published one.
-				stInvalid(t, as(schrijver, http.MethodPatch, moved, map[string]any{"zaaktype": f.zaaktype}), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodPatch, moved, map[string]any{"zaaktype": f.zaaktype}), name, code)
 				// Nor move away from it.
-				stInvalid(t, as(schrijver, http.MethodPatch, u, map[string]any{"zaaktype": concept.zaaktype}), name, code)
+				apptest.WantInvalid(t, as(schrijver, http.MethodPatch, u, map[string]any{"zaaktype": concept.zaaktype}), name, code)
 				if after := z.Get(t, u).Body; string(after) != string(before) {
 					t.Fatalf("refused writes changed %s:\n%s\n%s", u, before, after)
 				}
@@ -464,7 +446,7 @@ func TestZtc010_NonConceptZaaktype(t *testing.T) {
 					t.Fatalf("forced put = %d: %s", r.Status, r.Body)
 				}
 				// Deleting needs catalogi.geforceerd-verwijderen.
-				stInvalid(t, as(corrector, http.MethodDelete, u, nil), name, code)
+				apptest.WantInvalid(t, as(corrector, http.MethodDelete, u, nil), name, code)
 				if r := as(verwijderaar, http.MethodDelete, u, nil); r.Status != http.StatusNoContent {
 					t.Fatalf("forced delete = %d: %s", r.Status, r.Body)
 				}
@@ -490,26 +472,26 @@ func TestZtc013_SubtypeRelationsIncorrectCatalogus(t *testing.T) {
 
 		rt := z.resultaattypeBody(t, f)
 		rt["besluittypen"] = []string{"Alleen elders"}
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
 		rt = z.resultaattypeBody(t, f)
 		rt["besluittypen"] = []string{elders["besluittype"]}
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
 		rt = z.resultaattypeBody(t, f)
 		rt["informatieobjecttypen"] = []string{elders["informatieobjecttype"]}
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
 		rt = z.resultaattypeBody(t, f)
 		rt["catalogus"] = g.catalogus
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/resultaattypen", rt), name, code)
 
 		eig := stEigenschapBody(f.zaaktype, "x")
 		eig["statustype"] = elders["statustype"]
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/eigenschappen", eig), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/eigenschappen", eig), name, code)
 
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/roltypen", map[string]any{"zaaktype": f.zaaktype, "omschrijving": "x",
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/roltypen", map[string]any{"zaaktype": f.zaaktype, "omschrijving": "x",
 			"omschrijvingGeneriek": "adviseur", "catalogus": g.catalogus}), name, code)
 		zot := stZaakobjecttypeBody(f, stBoom, "x", false)
 		zot["catalogus"] = g.catalogus
-		stInvalid(t, z.do(t, http.MethodPost, stRoot+"/zaakobjecttypen", zot), name, code)
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, stRoot+"/zaakobjecttypen", zot), name, code)
 
 		for _, c := range []string{"resultaattypen?status=alles", "eigenschappen?status=alles", "roltypen?status=alles", "zaakobjecttypen"} {
 			z.list(t, stQuery(stRoot+"/"+c, "zaaktype", f.zaaktype), 0)

@@ -55,7 +55,7 @@ func TestZtc009_PublishedIsFrozen(t *testing.T) {
 						h.Do(t, apptest.Req{Method: http.MethodPatch, URL: u, Body: map[string]any{"eindeGeldigheid": nil}, Token: schrijver}),
 						h.Do(t, apptest.Req{Method: http.MethodDelete, URL: u, Token: schrijver}),
 					} {
-						hkInvalid(t, r, "nonFieldErrors", "non-concept-object")
+						apptest.WantInvalid(t, r, "nonFieldErrors", "non-concept-object")
 					}
 					if r := h.Do(t, apptest.Req{Method: http.MethodDelete, URL: u, Token: corrector}); r.Status != http.StatusForbidden {
 						t.Errorf("DELETE with only geforceerd-schrijven = %d, want 403", r.Status)
@@ -105,7 +105,7 @@ func TestZtc012_PublishNeedsPublishedRelations(t *testing.T) {
 		refuse := func() {
 			t.Helper()
 			h.unchanged(t, hkRoot+"/zaaktypen?status=definitief", func() {
-				hkInvalid(t, h.do(t, http.MethodPost, zt+"/publish", nil), "nonFieldErrors", "concept-relation")
+				apptest.WantInvalid(t, h.do(t, http.MethodPost, zt+"/publish", nil), "nonFieldErrors", "concept-relation")
 			})
 		}
 		refuse()
@@ -147,9 +147,9 @@ func TestZtc016_NoOverlappingVersions(t *testing.T) {
 				// A version inside the validity of a published one.
 				v3 := h.Post(t, hkRoot+"/"+mt.collection, mt.body(cat, "V", map[string]any{"beginGeldigheid": "2024-06-01", "eindeGeldigheid": "2024-07-01"}))["url"].(string)
 				h.unchanged(t, hkRoot+"/"+mt.collection, func() {
-					hkInvalid(t, h.do(t, http.MethodPost, v3+"/publish", nil), "beginGeldigheid", "overlap")
+					apptest.WantInvalid(t, h.do(t, http.MethodPost, v3+"/publish", nil), "beginGeldigheid", "overlap")
 					// Extending v1 into v2.
-					hkInvalid(t, h.do(t, http.MethodPatch, v1, map[string]any{"eindeGeldigheid": "2025-01-01"}), "beginGeldigheid", "overlap")
+					apptest.WantInvalid(t, h.do(t, http.MethodPatch, v1, map[string]any{"eindeGeldigheid": "2025-01-01"}), "beginGeldigheid", "overlap")
 				})
 				if got := h.Get(t, v3).JSON(t); got["concept"] != true {
 					t.Errorf("refused publish published v3")

@@ -49,10 +49,10 @@ func TestZaakobjecttype_CRUD(t *testing.T) {
 		other := z.catalogus(t)
 		wrongCat := stZaakobjecttypeBody(f, stBoom, "x", false)
 		wrongCat["catalogus"] = other
-		stInvalid(t, z.do(t, http.MethodPost, base, wrongCat), "nonFieldErrors", "relations-incorrect-catalogus")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, wrongCat), "nonFieldErrors", "relations-incorrect-catalogus")
 		wrongBegin := stZaakobjecttypeBody(f, stBoom, "x", false)
 		wrongBegin["beginGeldigheid"] = "2024-05-01"
-		stInvalid(t, z.do(t, http.MethodPost, base, wrongBegin), "beginGeldigheid", "invalid")
+		apptest.WantInvalid(t, z.do(t, http.MethodPost, base, wrongBegin), "beginGeldigheid", "invalid")
 		z.bad(t, http.MethodPost, base, map[string]any{"zaaktype": f.zaaktype}, "objecttype", "required")
 
 		p := z.do(t, http.MethodPatch, u, map[string]any{"relatieOmschrijving": "Boom", "eindeGeldigheid": "2025-01-01"})

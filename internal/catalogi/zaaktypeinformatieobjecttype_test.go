@@ -134,7 +134,7 @@ func TestZaaktypeInformatieobjecttype_ListAndRules(t *testing.T) {
 				{"PATCH", a, map[string]any{"volgnummer": 2}, "nonFieldErrors", "unique"},
 				{"PATCH", a, map[string]any{"volgnummer": "een"}, "volgnummer", "invalid"},
 			} {
-				hkInvalid(t, h.Do(t, apptest.Req{Method: tc.method, URL: tc.url, Body: tc.body, Token: h.Admin, BadInput: true}), tc.name, tc.code)
+				apptest.WantInvalid(t, h.Do(t, apptest.Req{Method: tc.method, URL: tc.url, Body: tc.body, Token: h.Admin, BadInput: true}), tc.name, tc.code)
 			}
 		})
 	})
@@ -168,7 +168,7 @@ func TestZtc010_ZaaktypeInformatieobjecttypeOfPublishedZaaktype(t *testing.T) {
 				// Nor may a relation of a concept zaaktype move to the published one.
 				h.Do(t, apptest.Req{Method: http.MethodPatch, URL: onConcept, Token: schrijver, Body: map[string]any{"zaaktype": zt, "volgnummer": 7}}),
 			} {
-				hkInvalid(t, r, "nonFieldErrors", "non-concept-zaaktype")
+				apptest.WantInvalid(t, r, "nonFieldErrors", "non-concept-zaaktype")
 			}
 		})
 		// Relations of a concept zaaktype may change although the informatieobjecttype is published.

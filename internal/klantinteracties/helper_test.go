@@ -37,6 +37,11 @@ func (k ki) do(method, path string, body any) *apptest.Resp {
 	return k.Do(k.t, apptest.Req{Method: method, URL: root + path, Body: body, Token: k.Admin})
 }
 
+// send is apptest.Send with the admin token.
+func (k ki) send(method, u string, body any) *apptest.Resp {
+	return k.Do(k.t, apptest.Req{Method: method, URL: u, Body: body, Token: k.Admin})
+}
+
 // bad sends a request the spec itself forbids and expects 400 with invalidParam name/code.
 func (k ki) bad(method, path string, body any, name, code string) {
 	k.t.Helper()

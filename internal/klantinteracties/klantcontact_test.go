@@ -2,7 +2,6 @@ package klantinteracties_test
 
 import (
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/meent/meent/internal/app/apptest"
@@ -208,22 +207,8 @@ func TestKlantcontactConcurrentPatches(t *testing.T) {
 		k := ki{e, t}
 		for range 3 {
 			kc := k.post("klantcontacten", klantcontact("paspoort"))
-			want := map[string]any{"onderwerp": "rijbewijs", "inhoud": "Nieuwe vraag", "reactie": "Beantwoord", "kanaal": "balie"}
-			var wg sync.WaitGroup
-			for f, v := range want {
-				wg.Go(func() {
-					if r := k.do(http.MethodPatch, "/klantcontacten/"+kc["uuid"].(string), map[string]any{f: v}); r.Status != http.StatusOK {
-						t.Errorf("PATCH %s: %d %s", f, r.Status, r.Body)
-					}
-				})
-			}
-			wg.Wait()
-			got := k.get("/klantcontacten/" + kc["uuid"].(string))
-			for f, v := range want {
-				if got[f] != v {
-					t.Errorf("%s: now %v, want %v", f, got[f], v)
-				}
-			}
+			e.PatchAtOnce(t, kc["url"].(string), map[string]any{"onderwerp": "rijbewijs", "inhoud": "Nieuwe vraag",
+				"reactie": "Beantwoord", "kanaal": "balie"}, k.send)
 		}
 	})
 }
